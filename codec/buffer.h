@@ -1,0 +1,69 @@
+// A byte buffer with separate read and write indices, in the manner of
+// muduo's Buffer:
+//
+//   +-------------------+------------------+------------------+
+//   |  consumed bytes   |  readable bytes  |  writable bytes  |
+//   +-------------------+------------------+------------------+
+//   0            read_index        write_index           capacity
+//
+// Producers write at the end (ensure_writable + write_ptr + commit, or
+// append); consumers read from the front (readable + consume). Storage
+// grows geometrically and is compacted before it grows, so a buffer that is
+// drained as fast as it is filled stays small. Storage is never zeroed.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+namespace kv {
+
+class Buffer {
+ public:
+  Buffer() = default;
+  Buffer(const Buffer&) = delete;
+  Buffer& operator=(const Buffer&) = delete;
+  Buffer(Buffer&&) noexcept = default;
+  Buffer& operator=(Buffer&&) noexcept = default;
+
+  std::size_t readable_bytes() const { return write_index_ - read_index_; }
+  std::size_t writable_bytes() const { return capacity_ - write_index_; }
+  std::size_t capacity() const { return capacity_; }
+  bool empty() const { return readable_bytes() == 0; }
+
+  // The readable bytes. The span is invalidated by any non-const call.
+  std::span<const std::uint8_t> readable() const {
+    return {storage_.get() + read_index_, readable_bytes()};
+  }
+  const std::uint8_t* peek() const { return storage_.get() + read_index_; }
+
+  // Drops the first `n` readable bytes. Requires n <= readable_bytes().
+  void consume(std::size_t n);
+  void consume_all() { read_index_ = write_index_ = 0; }
+
+  // Makes at least `n` bytes writable, compacting or growing the storage.
+  // Invalidates pointers and spans previously taken from this buffer.
+  void ensure_writable(std::size_t n);
+  // Where the next byte will be written; valid for writable_bytes() bytes.
+  std::uint8_t* write_ptr() { return storage_.get() + write_index_; }
+  std::span<std::uint8_t> writable() { return {write_ptr(), writable_bytes()}; }
+  // Marks `n` bytes at write_ptr() as written. Requires n <= writable_bytes().
+  void commit(std::size_t n);
+
+  void append(std::span<const std::uint8_t> bytes);
+  void append(std::string_view bytes);
+
+  // Frees the storage if nothing is readable, so that an idle owner holds
+  // no heap memory. Invalidates pointers taken from this buffer.
+  void release_if_empty();
+
+ private:
+  std::unique_ptr<std::uint8_t[]> storage_;
+  std::size_t capacity_ = 0;
+  std::size_t read_index_ = 0;
+  std::size_t write_index_ = 0;
+};
+
+}  // namespace kv

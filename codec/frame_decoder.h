@@ -1,0 +1,100 @@
+// The incremental frame decoder (SPEC sections 2, 3 and 6).
+//
+// The decoder does no I/O. Its owner feeds it bytes in chunks of any size
+// (or reads straight into input()), then calls next() until it returns
+// kNeedMore or a framing error, and calls finish() once the stream has
+// ended. Frames come out in stream order.
+//
+//   kv::FrameDecoder decoder;
+//   kv::Message message;
+//   decoder.feed(bytes);
+//   for (;;) {
+//     kv::DecodeResult r = decoder.next(message);
+//     if (r.status == kv::DecodeStatus::kFrame) { use(message); continue; }
+//     if (r.status == kv::DecodeStatus::kBadBody) { reply_error(); continue; }
+//     break;  // kNeedMore: feed more; kFramingError: give up on the stream.
+//   }
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "buffer.h"
+#include "frame_error.h"
+#include "frame_format.h"
+#include "message.h"
+
+namespace kv {
+
+struct DecoderOptions {
+  // The largest legal LEN, in [kMinFrameLen, kMaxConfigurableFrameLen].
+  std::uint32_t max_frame_len = kDefaultMaxFrameLen;
+};
+
+enum class DecodeStatus {
+  // A whole, valid frame was decoded into the caller's message.
+  kFrame,
+  // The buffered bytes hold no whole frame yet. After finish(): the stream
+  // ended cleanly, on a frame boundary.
+  kNeedMore,
+  // A well-framed body failed to parse as a KeyValueMessage. The frame has
+  // been consumed; the next call to next() continues with the next frame.
+  kBadBody,
+  // A framing error (or, from finish(), truncation). The decoder is now
+  // failed: every later call returns the same result.
+  kFramingError,
+};
+
+struct DecodeResult {
+  DecodeStatus status = DecodeStatus::kNeedMore;
+  // The error class, for kBadBody and kFramingError.
+  FrameError error = FrameError::kBadBody;
+  // The stream offset of the first byte of the frame this result is about
+  // (its LEN header), for every status but kNeedMore.
+  std::uint64_t offset = 0;
+  // The frame's LEN, for kFrame, kBadBody and kBadFooter; and for
+  // kLengthTooSmall and kLengthTooLarge, the rejected LEN. Zero for
+  // kTruncated when fewer than four header bytes arrived.
+  std::uint32_t len = 0;
+};
+
+class FrameDecoder {
+ public:
+  // Throws std::invalid_argument if options.max_frame_len is out of range.
+  explicit FrameDecoder(DecoderOptions options = {});
+
+  // Appends bytes to the decoder's input.
+  void feed(std::span<const std::uint8_t> bytes) { input_.append(bytes); }
+
+  // The input buffer, so that I/O code can read into it without a copy
+  // (ensure_writable, write_ptr, commit). Readable bytes must not be
+  // consumed by anyone but the decoder.
+  Buffer& input() { return input_; }
+
+  // Decodes the next frame from the input. On kFrame, `message` holds the
+  // frame's message; otherwise its contents are unspecified. LEN is judged
+  // from the four header bytes alone, before the body is awaited, and
+  // nothing is allocated in proportion to it.
+  DecodeResult next(Message& message);
+
+  // Tells the decoder that the stream has ended, after next() returned
+  // kNeedMore. Returns kNeedMore for a clean end, or kFramingError with
+  // kTruncated (and the partial frame's offset) if bytes of an unfinished
+  // frame are buffered. A failed decoder repeats its failure.
+  DecodeResult finish();
+
+  bool failed() const { return failure_.status == DecodeStatus::kFramingError; }
+  // The stream offset of the next undecoded byte.
+  std::uint64_t offset() const { return offset_; }
+  const DecoderOptions& options() const { return options_; }
+
+ private:
+  DecodeResult fail(FrameError error, std::uint32_t len);
+
+  DecoderOptions options_;
+  Buffer input_;
+  std::uint64_t offset_ = 0;
+  DecodeResult failure_;
+};
+
+}  // namespace kv

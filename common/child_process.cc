@@ -1,0 +1,186 @@
+#include "child_process.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <charconv>
+#include <thread>
+#include <utility>
+
+extern char** environ;
+
+namespace kv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int remaining_ms(Clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+  return left.count() > 0 ? static_cast<int>(left.count()) : 0;
+}
+
+}  // namespace
+
+ChildProcess::ChildProcess(ChildProcess&& other) noexcept
+    : pid_(std::exchange(other.pid_, -1)),
+      stdout_fd_(std::exchange(other.stdout_fd_, -1)),
+      pending_(std::move(other.pending_)),
+      wait_status_(std::exchange(other.wait_status_, std::nullopt)) {}
+
+ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
+  if (this != &other) {
+    reset();
+    pid_ = std::exchange(other.pid_, -1);
+    stdout_fd_ = std::exchange(other.stdout_fd_, -1);
+    pending_ = std::move(other.pending_);
+    wait_status_ = std::exchange(other.wait_status_, std::nullopt);
+  }
+  return *this;
+}
+
+ChildProcess::~ChildProcess() { reset(); }
+
+void ChildProcess::reset() {
+  if (pid_ > 0 && !wait_status_) stop();
+  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  pid_ = -1;
+  stdout_fd_ = -1;
+}
+
+ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::error_code& error) {
+  return start(argv, error);
+}
+
+ChildProcess ChildProcess::spawn_shell(const std::string& command, std::error_code& error) {
+  return start({"/bin/sh", "-c", command}, error);
+}
+
+ChildProcess ChildProcess::start(const std::vector<std::string>& argv, std::error_code& error) {
+  ChildProcess child;
+  error.clear();
+  if (argv.empty()) {
+    error = std::make_error_code(std::errc::invalid_argument);
+    return child;
+  }
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+    error = {errno, std::system_category()};
+    return child;
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawnattr_init(&attributes);
+  // A new process group, so that stop() reaches grandchildren too; default
+  // signal dispositions, so that a parent ignoring SIGPIPE leaks nothing.
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGINT);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
+  posix_spawnattr_setpgroup(&attributes, 0);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF);
+
+  std::vector<char*> args;
+  args.reserve(argv.size() + 1);
+  for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  ::close(pipe_fds[1]);
+  if (rc != 0) {
+    ::close(pipe_fds[0]);
+    error = {rc, std::system_category()};
+    return child;
+  }
+  child.pid_ = pid;
+  child.stdout_fd_ = pipe_fds[0];
+  return child;
+}
+
+std::optional<std::string> ChildProcess::read_line(std::chrono::milliseconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  for (;;) {
+    if (const auto newline = pending_.find('\n'); newline != std::string::npos) {
+      std::string line = pending_.substr(0, newline);
+      pending_.erase(0, newline + 1);
+      return line;
+    }
+    if (stdout_fd_ < 0) return std::nullopt;
+    pollfd readable{stdout_fd_, POLLIN, 0};
+    const int ready = ::poll(&readable, 1, remaining_ms(deadline));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) return std::nullopt;
+    char chunk[4096];
+    const ssize_t n = ::read(stdout_fd_, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(stdout_fd_);
+      stdout_fd_ = -1;
+      continue;
+    }
+    pending_.append(chunk, static_cast<std::size_t>(n));
+  }
+}
+
+std::optional<std::uint16_t> ChildProcess::wait_listening(std::chrono::milliseconds timeout) {
+  static constexpr std::string_view kPrefix = "listening on ";
+  const auto deadline = Clock::now() + timeout;
+  while (Clock::now() < deadline) {
+    const auto line = read_line(std::chrono::milliseconds(remaining_ms(deadline)));
+    if (!line) return std::nullopt;
+    if (!line->starts_with(kPrefix)) continue;
+    const auto colon = line->rfind(':');
+    if (colon == std::string::npos) continue;
+    unsigned port = 0;
+    const char* first = line->data() + colon + 1;
+    const char* last = line->data() + line->size();
+    const auto [end, ec] = std::from_chars(first, last, port);
+    if (ec == std::errc() && end == last && port > 0 && port <= 65535) {
+      return static_cast<std::uint16_t>(port);
+    }
+  }
+  return std::nullopt;
+}
+
+bool ChildProcess::running() {
+  if (pid_ <= 0 || wait_status_) return false;
+  int status = 0;
+  const pid_t reaped = ::waitpid(pid_, &status, WNOHANG);
+  if (reaped == pid_) {
+    wait_status_ = status;
+    return false;
+  }
+  return reaped == 0;
+}
+
+int ChildProcess::stop(std::chrono::milliseconds grace) {
+  if (pid_ <= 0) return -1;
+  if (wait_status_) return *wait_status_;
+  ::kill(-pid_, SIGTERM);
+  const auto deadline = Clock::now() + grace;
+  while (running() && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  if (!wait_status_) {
+    ::kill(-pid_, SIGKILL);
+    int status = 0;
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    wait_status_ = status;
+  }
+  // Reap the rest of the group's signal too: grandchildren of a shell.
+  ::kill(-pid_, SIGKILL);
+  return *wait_status_;
+}
+
+}  // namespace kv

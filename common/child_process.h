@@ -1,0 +1,64 @@
+// A child process for tests and for the conformance runner's --exec mode.
+//
+// The child runs in its own process group, with stdout piped to the parent
+// (stderr is inherited), so that stop() reaches a shell and everything it
+// started. The destructor stops a child that is still running: a test that
+// starts a server cannot leak it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+namespace kv {
+
+class ChildProcess {
+ public:
+  ChildProcess() = default;
+  ChildProcess(const ChildProcess&) = delete;
+  ChildProcess& operator=(const ChildProcess&) = delete;
+  ChildProcess(ChildProcess&& other) noexcept;
+  ChildProcess& operator=(ChildProcess&& other) noexcept;
+  ~ChildProcess();
+
+  // Starts argv[0] (searched in PATH) with the given arguments.
+  static ChildProcess spawn(const std::vector<std::string>& argv, std::error_code& error);
+  // Starts `command` under /bin/sh -c.
+  static ChildProcess spawn_shell(const std::string& command, std::error_code& error);
+
+  // Reads one line (without its newline) from the child's stdout, waiting
+  // at most `timeout`. std::nullopt on timeout, or once stdout is closed.
+  std::optional<std::string> read_line(std::chrono::milliseconds timeout);
+
+  // Reads stdout lines until one reads "listening on HOST:PORT" and returns
+  // PORT; std::nullopt if the child exits or `timeout` passes first.
+  std::optional<std::uint16_t> wait_listening(std::chrono::milliseconds timeout);
+
+  // True while the child has not exited. Reaps it once it has.
+  bool running();
+
+  // Sends SIGTERM to the child's process group, waits up to `grace`, then
+  // sends SIGKILL. Returns the wait status (see waitpid(2)), or -1 if there
+  // was no child.
+  int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+  // The wait status of an exited child, once running() or stop() saw it.
+  std::optional<int> wait_status() const { return wait_status_; }
+  pid_t pid() const { return pid_; }
+
+ private:
+  static ChildProcess start(const std::vector<std::string>& argv, std::error_code& error);
+  void reset();
+
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  std::string pending_;  // Bytes read from stdout after the last line.
+  std::optional<int> wait_status_;
+};
+
+}  // namespace kv
