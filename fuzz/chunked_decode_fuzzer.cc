@@ -16,8 +16,11 @@
 namespace {
 
 // Maxima around the interesting LEN values, the spec's default included.
+// The seed corpus relies on index 0 being kFuzzMaxFrameLen: vector seeds end
+// with the two bytes 00 00, which FuzzedDataProvider (reading integers from
+// the end) turns into "index 0, empty schedule", that is, byte by byte.
 constexpr std::array<std::uint32_t, 6> kMaxFrameLens = {
-    kv::kMinFrameLen, kv::kMinFrameLen + 1, 64, 4096, kv::fuzz::kFuzzMaxFrameLen,
+    kv::fuzz::kFuzzMaxFrameLen, kv::kMinFrameLen, kv::kMinFrameLen + 1, 64, 4096,
     kv::kDefaultMaxFrameLen};
 constexpr std::size_t kMaxChunks = 16;
 constexpr std::size_t kMaxChunkSize = 4096;
