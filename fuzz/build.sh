@@ -7,7 +7,7 @@
 # locally, it defaults to clang-14 with ASan+UBSan and libFuzzer and writes
 # to build/fuzz-out. The codec and the generated kv.pb.cc are compiled with
 # the same flags as the targets (one CMake build, in $KV_FUZZ_BUILD_DIR,
-# default build/fuzz).
+# default build/fuzz-oss).
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
