@@ -17,6 +17,7 @@
 #include <memory>
 #include <span>
 #include <string_view>
+#include <utility>
 
 namespace kv {
 
@@ -25,8 +26,19 @@ class Buffer {
   Buffer() = default;
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
-  Buffer(Buffer&&) noexcept = default;
-  Buffer& operator=(Buffer&&) noexcept = default;
+  // A moved-from buffer is empty and holds no storage.
+  Buffer(Buffer&& other) noexcept
+      : storage_(std::move(other.storage_)),
+        capacity_(std::exchange(other.capacity_, 0)),
+        read_index_(std::exchange(other.read_index_, 0)),
+        write_index_(std::exchange(other.write_index_, 0)) {}
+  Buffer& operator=(Buffer&& other) noexcept {
+    storage_ = std::move(other.storage_);
+    capacity_ = std::exchange(other.capacity_, 0);
+    read_index_ = std::exchange(other.read_index_, 0);
+    write_index_ = std::exchange(other.write_index_, 0);
+    return *this;
+  }
 
   std::size_t readable_bytes() const { return write_index_ - read_index_; }
   std::size_t writable_bytes() const { return capacity_ - write_index_; }

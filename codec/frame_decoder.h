@@ -63,8 +63,11 @@ class FrameDecoder {
   // Throws std::invalid_argument if options.max_frame_len is out of range.
   explicit FrameDecoder(DecoderOptions options = {});
 
-  // Appends bytes to the decoder's input.
-  void feed(std::span<const std::uint8_t> bytes) { input_.append(bytes); }
+  // Appends bytes to the decoder's input. A failed decoder drops them, so
+  // that its memory stays bounded whatever its owner keeps feeding it.
+  void feed(std::span<const std::uint8_t> bytes) {
+    if (!failed()) input_.append(bytes);
+  }
 
   // The input buffer, so that I/O code can read into it without a copy
   // (ensure_writable, write_ptr, commit). Readable bytes must not be

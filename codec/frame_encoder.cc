@@ -1,6 +1,7 @@
 #include "frame_encoder.h"
 
 #include <cstring>
+#include <stdexcept>
 
 #include "frame_error.h"
 
@@ -46,7 +47,9 @@ std::error_code encode_raw_frame(std::span<const std::uint8_t> body, Buffer& out
 
 std::string encode_frame_to_string(const Message& message) {
   Buffer out;
-  encode_frame(message, out, kMaxConfigurableFrameLen);
+  if (const std::error_code error = encode_frame(message, out, kMaxConfigurableFrameLen)) {
+    throw std::length_error("encode_frame_to_string: " + error.message());
+  }
   const auto bytes = out.readable();
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
 }

@@ -26,7 +26,8 @@ std::error_code encode_frame(const Message& message, Buffer& out,
 std::error_code encode_raw_frame(std::span<const std::uint8_t> body, Buffer& out);
 
 // Convenience for tests and tools: the frame bytes of `message` as a string.
-// Requires the message to fit in kMaxConfigurableFrameLen.
+// Throws std::length_error if the frame would not fit in
+// kMaxConfigurableFrameLen.
 std::string encode_frame_to_string(const Message& message);
 
 }  // namespace kv
