@@ -73,6 +73,7 @@ class FrameDecoder {
   // (ensure_writable, write_ptr, commit). Readable bytes must not be
   // consumed by anyone but the decoder.
   Buffer& input() { return input_; }
+  const Buffer& input() const { return input_; }
 
   // Decodes the next frame from the input. On kFrame, `message` holds the
   // frame's message; otherwise its contents are unspecified. LEN is judged

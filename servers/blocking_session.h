@@ -1,0 +1,31 @@
+// The I/O loop of one connection on a blocking socket, shared by the
+// single-blocking and multi-blocking models.
+//
+// Every recv and send blocks for at most kBlockingTick (SO_RCVTIMEO and
+// SO_SNDTIMEO); after each call the loop checks the stop request and the
+// connection's deadlines. So a blocked thread notices SIGTERM or an idle
+// timeout within one tick, with no other thread touching its socket.
+#pragma once
+
+#include <chrono>
+
+#include "servers/server.h"
+#include "servers/unique_fd.h"
+
+namespace kv {
+
+inline constexpr std::chrono::milliseconds kBlockingTick{100};
+
+enum class WaitResult { kReady, kTimedOut, kStopped };
+
+// Waits until `fd` is readable, `timeout` passes or stop is requested
+// (whichever comes first). Used before accept, so that a blocked accept
+// can be woken by the stop request on every platform.
+WaitResult wait_readable_or_stop(int fd, const StopSignal& stop, std::chrono::milliseconds timeout);
+
+// Serves `socket` until the connection ends, times out, fails, or stop is
+// requested; then closes it. Responses are written in full before the next
+// read, which is this model's backpressure.
+void serve_blocking_connection(UniqueFd socket, const ServerContext& context);
+
+}  // namespace kv

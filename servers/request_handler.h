@@ -1,0 +1,35 @@
+// Turns one request into its response (SPEC section 5). No I/O.
+#pragma once
+
+#include "codec/frame_format.h"
+#include "codec/message.h"
+#include "servers/store.h"
+
+namespace kv {
+
+class RequestHandler {
+ public:
+  // `store` must outlive the handler.
+  explicit RequestHandler(Store& store) : store_(store) {}
+
+  // The response to `request`:
+  //   PUT k=v -> {kind 3, Ok}, after storing v under k (SPEC 5.1);
+  //   GET k   -> {k, v, kind 2, Ok} on a hit, {k, kind 2, NotOk} on a miss
+  //              (SPEC 5.2, 5.3);
+  //   kind K  -> {kind K, NotOk} for any other K, store unchanged (SPEC 5.6).
+  // GET ignores value and status, PUT ignores status (SPEC 5.4).
+  // Safe to call from several threads at once.
+  Message handle(const Message& request) const;
+
+  // The answer to a bad body, a framing error, or a response that cannot be
+  // framed: {kind 0, NotOk} (SPEC 6.1, 6.4).
+  static Message error_response();
+
+ private:
+  Message handle_put(const Message& request) const;
+  Message handle_get(const Message& request) const;
+
+  Store& store_;
+};
+
+}  // namespace kv

@@ -1,0 +1,64 @@
+#include "servers/stop_signal.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "servers/socket_io.h"
+
+namespace kv {
+namespace {
+
+std::atomic<StopSignal*> g_signal_target{nullptr};
+
+extern "C" void on_stop_signal(int /*signo*/) {
+  const int saved_errno = errno;
+  if (StopSignal* target = g_signal_target.load()) target->request_stop();
+  errno = saved_errno;
+}
+
+std::error_code prepare_pipe_end(int fd) {
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return {errno, std::generic_category()};
+  return set_blocking_mode(fd, BlockingMode::kNonBlocking);
+}
+
+}  // namespace
+
+StopSignal::StopSignal() {
+  int ends[2] = {-1, -1};
+  if (::pipe(ends) != 0) {
+    error_ = {errno, std::generic_category()};
+    return;
+  }
+  read_end_.reset(ends[0]);
+  write_end_.reset(ends[1]);
+  error_ = prepare_pipe_end(ends[0]);
+  if (!error_) error_ = prepare_pipe_end(ends[1]);
+}
+
+void StopSignal::request_stop() {
+  stopped_.store(true, std::memory_order_release);
+  const char byte = 1;
+  // A full pipe already wakes its reader, so a failed write loses nothing.
+  [[maybe_unused]] const ssize_t written = ::write(write_end_.get(), &byte, 1);
+}
+
+std::error_code StopSignal::install_handlers(StopSignal& signal) {
+  g_signal_target.store(&signal);
+  struct sigaction action {};
+  action.sa_handler = on_stop_signal;
+  sigemptyset(&action.sa_mask);
+  action.sa_flags = 0;
+  for (int signo : {SIGINT, SIGTERM}) {
+    if (::sigaction(signo, &action, nullptr) != 0) return {errno, std::generic_category()};
+  }
+  struct sigaction ignore {};
+  ignore.sa_handler = SIG_IGN;
+  sigemptyset(&ignore.sa_mask);
+  if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) return {errno, std::generic_category()};
+  return {};
+}
+
+}  // namespace kv

@@ -1,0 +1,94 @@
+// Request semantics (SPEC section 5), one test per rule.
+#include "servers/request_handler.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+
+#include "tests/servers/unit/test_frames.h"
+
+namespace kv {
+namespace {
+
+using test::is_error;
+using test::is_hit;
+using test::is_miss;
+using test::is_put_ack;
+using test::make_message;
+
+class RequestHandlerTest : public ::testing::Test {
+ protected:
+  Store store_;
+  RequestHandler handler_{store_};
+};
+
+TEST_F(RequestHandlerTest, PutIsAcknowledgedWithoutKeyOrValue_Rule5_1) {
+  const Message response = handler_.handle(make_message("k", "v", kKindPutOrUpdate));
+  EXPECT_TRUE(is_put_ack(response)) << response.ShortDebugString();
+  EXPECT_EQ(store_.get("k"), "v");
+}
+
+TEST_F(RequestHandlerTest, PutReplacesTheEarlierValue_Rule5_1) {
+  handler_.handle(make_message("k", "old", kKindPutOrUpdate));
+  handler_.handle(make_message("k", "new", kKindPutOrUpdate));
+  EXPECT_TRUE(is_hit(handler_.handle(make_message("k", "", kKindGet)), "k", "new"));
+}
+
+TEST_F(RequestHandlerTest, GetHitReturnsKeyAndValue_Rule5_2) {
+  store_.put("k", "v");
+  const Message response = handler_.handle(make_message("k", "", kKindGet));
+  EXPECT_TRUE(is_hit(response, "k", "v")) << response.ShortDebugString();
+}
+
+TEST_F(RequestHandlerTest, GetMissReturnsKeyAndNotOk_Rule5_3) {
+  const Message response = handler_.handle(make_message("absent", "", kKindGet));
+  EXPECT_TRUE(is_miss(response, "absent")) << response.ShortDebugString();
+}
+
+TEST_F(RequestHandlerTest, GetIgnoresValueAndStatus_Rule5_4) {
+  store_.put("k", "stored");
+  Message request = make_message("k", "ignored", kKindGet);
+  request.set_status(NotOk);
+  EXPECT_TRUE(is_hit(handler_.handle(request), "k", "stored"));
+  EXPECT_EQ(store_.get("k"), "stored");
+}
+
+TEST_F(RequestHandlerTest, PutIgnoresStatus_Rule5_4) {
+  Message request = make_message("k", "v", kKindPutOrUpdate);
+  request.set_status(NotOk);
+  EXPECT_TRUE(is_put_ack(handler_.handle(request)));
+  EXPECT_EQ(store_.get("k"), "v");
+}
+
+TEST_F(RequestHandlerTest, EmptyKeyAndValueAreOrdinaryData_Rule5_5) {
+  EXPECT_TRUE(is_miss(handler_.handle(make_message("", "", kKindGet)), ""));
+  EXPECT_TRUE(is_put_ack(handler_.handle(make_message("", "", kKindPutOrUpdate))));
+  EXPECT_TRUE(is_hit(handler_.handle(make_message("", "", kKindGet)), "", ""));
+}
+
+class OtherKindTest : public RequestHandlerTest,
+                      public ::testing::WithParamInterface<std::uint32_t> {};
+
+TEST_P(OtherKindTest, IsAnsweredWithItsKindAndNotOkAndChangesNothing_Rule5_6) {
+  const std::uint32_t kind = GetParam();
+  store_.put("k", "before");
+  const Message response = handler_.handle(make_message("k", "after", kind));
+  EXPECT_EQ(response.kind(), kind);
+  EXPECT_EQ(response.status(), NotOk);
+  EXPECT_TRUE(response.key().empty());
+  EXPECT_TRUE(response.value().empty());
+  EXPECT_EQ(store_.get("k"), "before");
+  EXPECT_EQ(store_.size(), 1U);
+}
+
+INSTANTIATE_TEST_SUITE_P(Kinds, OtherKindTest,
+                         ::testing::Values(kKindError, kKindGetResponse, 4U, 255U,
+                                           std::numeric_limits<std::uint32_t>::max()));
+
+TEST_F(RequestHandlerTest, ErrorResponseIsKindZeroNotOk_Rule6_4) {
+  EXPECT_TRUE(is_error(RequestHandler::error_response()));
+}
+
+}  // namespace
+}  // namespace kv

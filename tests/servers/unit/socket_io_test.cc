@@ -1,0 +1,114 @@
+// The socket helpers, over a local socket pair and a loopback listener.
+#include "servers/socket_io.h"
+
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+
+#include <string>
+
+#include "servers/acceptor.h"
+
+namespace kv {
+namespace {
+
+struct SocketPair {
+  SocketPair() {
+    int fds[2] = {-1, -1};
+    EXPECT_EQ(::socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+    a.reset(fds[0]);
+    b.reset(fds[1]);
+  }
+  UniqueFd a;
+  UniqueFd b;
+};
+
+std::span<const std::uint8_t> bytes_of(std::string_view text) {
+  return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+
+TEST(SocketIoTest, WriteSomeThenReadIntoMovesTheBytes) {
+  SocketPair pair;
+  const IoResult written = write_some(pair.a.get(), bytes_of("hello"));
+  ASSERT_EQ(written.status, IoStatus::kTransferred);
+  EXPECT_EQ(written.bytes, 5U);
+  Buffer buffer;
+  const IoResult read = read_into(pair.b.get(), buffer);
+  ASSERT_EQ(read.status, IoStatus::kTransferred);
+  EXPECT_EQ(read.bytes, 5U);
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.peek()), buffer.readable_bytes()),
+            "hello");
+}
+
+TEST(SocketIoTest, ReadLargerThanTheBufferSpaceKeepsEveryByte) {
+  SocketPair pair;
+  std::string payload(100000, '\0');
+  for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>(i * 7);
+  std::size_t sent = 0;
+  Buffer buffer;
+  while (buffer.readable_bytes() < payload.size()) {
+    if (sent < payload.size()) {
+      const IoResult w = write_some(pair.a.get(), bytes_of(payload).subspan(sent));
+      ASSERT_EQ(w.status, IoStatus::kTransferred);
+      sent += w.bytes;
+    }
+    ASSERT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kTransferred);
+  }
+  EXPECT_EQ(std::string(reinterpret_cast<const char*>(buffer.peek()), buffer.readable_bytes()),
+            payload);
+}
+
+TEST(SocketIoTest, NonBlockingReadOfNothingWouldBlockAndAllocatesNothing) {
+  SocketPair pair;
+  ASSERT_FALSE(set_blocking_mode(pair.b.get(), BlockingMode::kNonBlocking));
+  Buffer buffer;
+  EXPECT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kWouldBlock);
+  EXPECT_EQ(buffer.capacity(), 0U);
+}
+
+TEST(SocketIoTest, BlockingReadTimesOutAsWouldBlock) {
+  SocketPair pair;
+  ASSERT_FALSE(set_io_timeout(pair.b.get(), std::chrono::milliseconds(20)));
+  Buffer buffer;
+  EXPECT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kWouldBlock);
+}
+
+TEST(SocketIoTest, ShutdownWriteIsSeenAsEof) {
+  SocketPair pair;
+  ASSERT_FALSE(shutdown_write(pair.a.get()));
+  Buffer buffer;
+  EXPECT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kEof);
+}
+
+TEST(SocketIoTest, WriteToAClosedPeerFailsWithoutSigpipe) {
+  SocketPair pair;
+  pair.b.reset();
+  const IoResult result = write_some(pair.a.get(), bytes_of("x"));
+  EXPECT_EQ(result.status, IoStatus::kFailed);
+  EXPECT_EQ(result.error, std::errc::broken_pipe);
+}
+
+TEST(SocketIoTest, ListenOnPortZeroPicksAPortAndAccepts) {
+  UniqueFd listener;
+  ASSERT_FALSE(listen_tcp("127.0.0.1", 0, listener));
+  ASSERT_FALSE(set_blocking_mode(listener.get(), BlockingMode::kNonBlocking));
+  std::uint16_t port = 0;
+  ASSERT_FALSE(local_port(listener.get(), port));
+  EXPECT_NE(port, 0);
+
+  Acceptor acceptor(listener.get());
+  UniqueFd accepted;
+  std::error_code error;
+  EXPECT_EQ(acceptor.accept(accepted, error), AcceptStatus::kWouldBlock);
+
+  UniqueFd second;
+  EXPECT_TRUE(listen_tcp("127.0.0.1", port, second)) << "the port is in use";
+}
+
+TEST(SocketIoTest, ListenOnAnInvalidHostFails) {
+  UniqueFd listener;
+  EXPECT_TRUE(listen_tcp("not an address", 0, listener));
+  EXPECT_FALSE(listener.valid());
+}
+
+}  // namespace
+}  // namespace kv

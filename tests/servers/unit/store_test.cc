@@ -1,0 +1,67 @@
+// The shared store (SPEC 5.1, 5.5, 5.8, 10.3).
+#include "servers/store.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace kv {
+namespace {
+
+TEST(StoreTest, GetOfAMissingKeyIsEmpty) {
+  Store store;
+  EXPECT_EQ(store.get("absent"), std::nullopt);
+  EXPECT_EQ(store.size(), 0U);
+}
+
+TEST(StoreTest, PutThenGetReturnsTheValue) {
+  Store store;
+  store.put("k", "v");
+  EXPECT_EQ(store.get("k"), "v");
+}
+
+TEST(StoreTest, PutReplacesTheEarlierValue) {
+  Store store;
+  store.put("k", "old");
+  store.put("k", "new");
+  EXPECT_EQ(store.get("k"), "new");
+  EXPECT_EQ(store.size(), 1U);
+}
+
+TEST(StoreTest, EmptyKeyAndEmptyValueAreOrdinaryData) {
+  Store store;
+  store.put("", "");
+  EXPECT_EQ(store.get(""), std::string());
+}
+
+TEST(StoreTest, KeysAndValuesAreBinarySafe) {
+  Store store;
+  const std::string key("a\0b", 3);
+  const std::string value("@EOF@\0x", 7);
+  store.put(key, value);
+  EXPECT_EQ(store.get(key), value);
+  EXPECT_EQ(store.get("a"), std::nullopt);
+}
+
+TEST(StoreTest, ConcurrentWritersLoseNothing) {
+  Store store;
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&store, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        const std::string key = std::to_string(t) + "/" + std::to_string(i);
+        store.put(key, key);
+        EXPECT_EQ(store.get(key), key);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(store.size(), static_cast<std::size_t>(kThreads * kPerThread));
+}
+
+}  // namespace
+}  // namespace kv
