@@ -1,0 +1,27 @@
+#include "conformance/case_context.h"
+
+#include <fmt/format.h>
+
+#include <functional>
+
+namespace kv {
+
+CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog& log)
+    : options_(options),
+      case_id_(std::move(case_id)),
+      log_(log),
+      rng_(options.seed ^ std::hash<std::string>{}(case_id_)) {}
+
+std::string CaseContext::key(std::string_view name) const {
+  return fmt::format("{}/{}/{}", case_id_, options_.seed, name);
+}
+
+boost::asio::awaitable<Check> CaseContext::open(std::unique_ptr<WireSession>& session) {
+  ConnectResult result = co_await WireSession::connect(
+      options_.endpoint, log_, next_conn_++, options_.response_timeout(), options_.max_frame_bytes);
+  if (!result.session) co_return error_verdict("could not connect: " + result.error);
+  session = std::move(result.session);
+  co_return std::nullopt;
+}
+
+}  // namespace kv

@@ -1,0 +1,45 @@
+// What a running case can use: the run's options, its own wire log, its
+// own keys and random numbers, and new connections to the target.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <string>
+#include <string_view>
+
+#include "conformance/case_result.h"
+#include "conformance/run_options.h"
+#include "conformance/wire_log.h"
+#include "conformance/wire_session.h"
+
+namespace kv {
+
+class CaseContext {
+ public:
+  CaseContext(const RunOptions& options, std::string case_id, WireLog& log);
+
+  const RunOptions& options() const { return options_; }
+  WireLog& log() { return log_; }
+  const std::string& case_id() const { return case_id_; }
+
+  // A key owned by this case in this run: "<case id>/<seed>/<name>", so
+  // cases can run in any order and in parallel against one store.
+  std::string key(std::string_view name) const;
+  // Random numbers derived from the run's seed and the case ID.
+  std::mt19937_64& rng() { return rng_; }
+
+  // Opens a new connection (numbered 1, 2, ... in the wire log) into
+  // `session`; a failure to connect is an ERROR verdict.
+  boost::asio::awaitable<Check> open(std::unique_ptr<WireSession>& session);
+
+ private:
+  const RunOptions& options_;
+  std::string case_id_;
+  WireLog& log_;
+  std::mt19937_64 rng_;
+  int next_conn_ = 1;
+};
+
+}  // namespace kv

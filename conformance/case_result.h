@@ -1,0 +1,84 @@
+// The outcome of one conformance case, as every reporter sees it.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "conformance/wire_log.h"
+
+namespace kv {
+
+// PASS, FAIL and LENIENT judge the target. SKIP means the case was not run
+// (other profile, or excluded) and never counts as a pass. ERROR is a
+// harness or network problem, kept apart from FAIL. KNOWN_FAILING is a FAIL
+// that the --known-failing file expected.
+enum class Result { kPass, kFail, kLenient, kSkip, kError, kKnownFailing };
+
+std::string_view result_name(Result result);
+
+// A case's verdict: what was expected and what was seen, in words.
+struct Verdict {
+  Result result = Result::kPass;
+  std::string expected;
+  std::string observed;
+};
+
+// The result of one step of a case: std::nullopt when the step went as
+// expected, or the verdict that ends the case.
+using Check = std::optional<Verdict>;
+
+Verdict fail_verdict(std::string expected, std::string observed);
+Verdict error_verdict(std::string what);
+
+// Ends the calling coroutine with the step's verdict if the step did not go
+// as expected. `expr` may contain co_await.
+#define KV_CHECK(expr)                                       \
+  if (::kv::Check kv_check_ = (expr); kv_check_.has_value()) \
+  co_return std::move(*kv_check_)
+
+enum class Level { kMust, kShould };
+std::string_view level_name(Level level);
+
+// Which server profiles a case applies to (SPEC section 11).
+enum class ProfileScope { kAny, kConcurrentOnly, kSequentialOnly };
+std::string_view profile_scope_name(ProfileScope scope);
+
+// Everything a reporter shows about one case.
+struct CaseReport {
+  std::string id;
+  std::string rule;
+  Level level = Level::kMust;
+  std::string title;
+  Result result = Result::kPass;
+  std::string expected;
+  std::string observed;
+  // Extra remarks: skip reasons, known-failing reasons, crash notes.
+  std::vector<std::string> notes;
+  double duration_ms = 0;
+  std::string rerun;
+  std::vector<WireEntry> wire_log;
+};
+
+struct RunSummary {
+  int pass = 0, fail = 0, lenient = 0, skip = 0, error = 0, known_failing = 0;
+  void add(Result result);
+  int total() const { return pass + fail + lenient + skip + error + known_failing; }
+};
+
+// Everything a report file holds.
+struct RunReport {
+  std::string target;
+  std::string profile;
+  unsigned long long seed = 0;
+  std::string started;  // ISO 8601, UTC.
+  double duration_ms = 0;
+  bool strict = false;
+  std::vector<CaseReport> cases;
+  RunSummary summary;
+  // 0: all MUST cases passed (and SHOULD with --strict); 1 otherwise.
+  int exit_code() const;
+};
+
+}  // namespace kv

@@ -1,0 +1,94 @@
+#include "conformance/expectations.h"
+
+#include <fmt/format.h>
+
+#include "conformance/messages.h"
+
+namespace kv {
+
+namespace asio = boost::asio;
+
+asio::awaitable<Check> expect_response(WireSession& session, const Message& want,
+                                       std::string_view what, Millis timeout) {
+  const ReadEvent event = co_await session.read_frame(timeout);
+  const std::string expected = fmt::format("{}: {}", what, describe_message(want));
+  if (event.kind != ReadEventKind::kFrame) co_return fail_verdict(expected, describe_event(event));
+  if (!same_message(event.message, want)) co_return fail_verdict(expected, describe_event(event));
+  co_return std::nullopt;
+}
+
+asio::awaitable<Check> expect_responses(WireSession& session, const std::vector<Message>& want,
+                                        Millis timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    const auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    const std::string what = fmt::format("response {} of {}", i + 1, want.size());
+    KV_CHECK(co_await expect_response(session, want[i], what, std::max(left, Millis(1))));
+  }
+  co_return std::nullopt;
+}
+
+asio::awaitable<Check> round_trip(CaseContext& ctx, WireSession& session, const Message& request,
+                                  const Message& want, std::string_view what) {
+  KV_CHECK(co_await session.send(frame_of(request), ctx.options().response_timeout()));
+  co_return co_await expect_response(session, want, what, ctx.options().response_timeout());
+}
+
+asio::awaitable<Check> expect_close(WireSession& session, std::string_view why, Millis timeout) {
+  const ReadEvent event = co_await session.read_frame(timeout);
+  if (event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kReset) {
+    co_return std::nullopt;
+  }
+  co_return fail_verdict(fmt::format("the server closes the connection within {} ms ({})",
+                                     timeout.count(), why),
+                         describe_event(event));
+}
+
+asio::awaitable<Check> expect_framing_close(WireSession& session, Millis bound) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string expected = fmt::format(
+      "within {} ms: either an error frame {} then close, or a plain close", bound.count(),
+      describe_message(make_error_response()));
+  ReadEvent event = co_await session.read_frame(bound);
+  if (event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kReset) {
+    co_return std::nullopt;
+  }
+  if (event.kind != ReadEventKind::kFrame) co_return fail_verdict(expected, describe_event(event));
+  if (!same_message(event.message, make_error_response())) {
+    co_return fail_verdict(expected, describe_event(event));
+  }
+  const auto left =
+      bound - std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
+  event = co_await session.read_frame(std::max(left, Millis(1)));
+  if (event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kReset) {
+    co_return std::nullopt;
+  }
+  if (event.kind == ReadEventKind::kTimeout) {
+    co_return fail_verdict(expected,
+                           "the error frame arrived, but the server never closed the connection");
+  }
+  co_return fail_verdict(expected, "after the error frame: " + describe_event(event));
+}
+
+asio::awaitable<Check> expect_connection_open(CaseContext& ctx, WireSession& session) {
+  const std::string probe = ctx.key("still-open-probe");
+  co_return co_await round_trip(ctx, session, make_get(probe), make_get_miss(probe),
+                                "the connection stays open: a follow-up GET is answered");
+}
+
+asio::awaitable<Check> expect_on_fresh_connection(CaseContext& ctx, std::string_view key,
+                                                  const Message& want) {
+  std::unique_ptr<WireSession> fresh;
+  KV_CHECK(co_await ctx.open(fresh));
+  KV_CHECK(co_await round_trip(ctx, *fresh, make_get(key), want, "GET on a fresh connection"));
+  fresh->close();
+  co_return std::nullopt;
+}
+
+std::string describe_messages(const std::vector<Message>& messages) {
+  std::string out;
+  for (const Message& m : messages) out += (out.empty() ? "" : ", ") + describe_message(m);
+  return out;
+}
+
+}  // namespace kv

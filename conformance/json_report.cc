@@ -1,0 +1,63 @@
+#include "conformance/json_report.h"
+
+#include <fstream>
+
+namespace kv {
+
+static nlohmann::json wire_entry_json(const WireEntry& e) {
+  nlohmann::json j = {{"t_ms", e.t_ms}, {"conn", e.conn}, {"dir", wire_direction_name(e.dir)}};
+  if (e.dir == WireDirection::kSend || e.dir == WireDirection::kRecv) {
+    j["bytes"] = e.size;
+    j["hex"] = hex_bytes(e.bytes);
+  }
+  if (!e.note.empty()) j["note"] = e.note;
+  return j;
+}
+
+nlohmann::json report_to_json(const RunReport& run) {
+  nlohmann::json cases = nlohmann::json::array();
+  for (const CaseReport& r : run.cases) {
+    nlohmann::json log = nlohmann::json::array();
+    for (const WireEntry& e : r.wire_log) log.push_back(wire_entry_json(e));
+    cases.push_back({{"id", r.id},
+                     {"rule", r.rule},
+                     {"level", level_name(r.level)},
+                     {"title", r.title},
+                     {"result", result_name(r.result)},
+                     {"expected", r.expected},
+                     {"observed", r.observed},
+                     {"notes", r.notes},
+                     {"duration_ms", r.duration_ms},
+                     {"rerun", r.rerun},
+                     {"wire_log", log}});
+  }
+  const RunSummary& s = run.summary;
+  return {{"schema", kJsonSchema},
+          {"target", run.target},
+          {"profile", run.profile},
+          {"seed", run.seed},
+          {"started", run.started},
+          {"duration_ms", run.duration_ms},
+          {"strict", run.strict},
+          {"exit_code", run.exit_code()},
+          {"cases", cases},
+          {"summary",
+           {{"total", s.total()},
+            {"pass", s.pass},
+            {"fail", s.fail},
+            {"lenient", s.lenient},
+            {"skip", s.skip},
+            {"error", s.error},
+            {"known_failing", s.known_failing}}}};
+}
+
+std::string write_json_report(const RunReport& run, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return "cannot write " + path;
+  // Logged bytes are not UTF-8 text; they appear only as hex, but notes and
+  // verdicts may quote server data, so invalid UTF-8 is replaced.
+  out << report_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+  return out ? std::string() : "error writing " + path;
+}
+
+}  // namespace kv

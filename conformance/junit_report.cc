@@ -1,0 +1,75 @@
+#include "conformance/junit_report.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+
+#include "conformance/xml_text.h"
+
+namespace kv {
+
+static std::string details(const CaseReport& r) {
+  std::string text = fmt::format("rule {} {}: {}\nexpected: {}\nseen: {}\n", r.rule,
+                                 level_name(r.level), r.title, r.expected, r.observed);
+  for (const std::string& note : r.notes) text += "note: " + note + '\n';
+  text += "rerun: " + r.rerun + "\nwire log:\n" + format_wire_log(r.wire_log);
+  return xml_escape(text);
+}
+
+static std::string testcase_body(const CaseReport& r, bool strict) {
+  const std::string first_note = r.notes.empty() ? std::string() : r.notes.front();
+  switch (r.result) {
+    case Result::kPass:
+      return first_note.empty() ? "" : fmt::format("<system-out>{}</system-out>", xml_escape(first_note));
+    case Result::kFail:
+      return fmt::format("<failure type=\"FAIL\" message=\"{}\">{}</failure>", xml_escape(r.observed),
+                         details(r));
+    case Result::kLenient:
+      return strict ? fmt::format("<failure type=\"LENIENT\" message=\"{}\">{}</failure>",
+                                  xml_escape(r.observed), details(r))
+                    : fmt::format("<system-out>LENIENT (a SHOULD missed)\n{}</system-out>", details(r));
+    case Result::kError:
+      return fmt::format("<error type=\"ERROR\" message=\"{}\">{}</error>", xml_escape(r.observed),
+                         details(r));
+    case Result::kSkip:
+      return fmt::format("<skipped message=\"{}\"/>", xml_escape(first_note));
+    case Result::kKnownFailing:
+      return fmt::format("<skipped message=\"KNOWN-FAILING: {}\"/>", xml_escape(first_note));
+  }
+  return "";
+}
+
+std::string report_to_junit(const RunReport& run) {
+  const RunSummary& s = run.summary;
+  const int failures = s.fail + (run.strict ? s.lenient : 0);
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format(
+      "<testsuites name=\"kvconform\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"{}\" "
+      "time=\"{:.3f}\">\n",
+      s.total(), failures, s.error, s.skip + s.known_failing, run.duration_ms / 1000);
+  xml += fmt::format(
+      "  <testsuite name=\"kvconform {}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
+      "skipped=\"{}\" time=\"{:.3f}\" timestamp=\"{}\">\n",
+      xml_escape(run.target), s.total(), failures, s.error, s.skip + s.known_failing,
+      run.duration_ms / 1000, xml_escape(run.started));
+  xml += fmt::format(
+      "    <properties><property name=\"profile\" value=\"{}\"/><property name=\"seed\" "
+      "value=\"{}\"/></properties>\n",
+      xml_escape(run.profile), run.seed);
+  for (const CaseReport& r : run.cases) {
+    xml += fmt::format("    <testcase classname=\"kvconform.{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n",
+                       xml_escape(r.rule), xml_escape(r.id), r.duration_ms / 1000,
+                       testcase_body(r, run.strict));
+  }
+  xml += "  </testsuite>\n</testsuites>\n";
+  return xml;
+}
+
+std::string write_junit_report(const RunReport& run, const std::string& path) {
+  std::ofstream out(path);
+  if (!out) return "cannot write " + path;
+  out << report_to_junit(run);
+  return out ? std::string() : "error writing " + path;
+}
+
+}  // namespace kv

@@ -1,0 +1,327 @@
+// kvconform: the conformance runner for the KV protocol. See README.md.
+//
+// Exit codes: 0 every MUST case passed (and every SHOULD with --strict);
+// 1 a case failed or had an ERROR (or, with --differential, the targets
+// differ); 2 usage error or target unreachable.
+#include <CLI/CLI.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "codec/message.h"
+#include "conformance/case_registry.h"
+#include "conformance/console_report.h"
+#include "conformance/differential.h"
+#include "conformance/html_report.h"
+#include "conformance/json_report.h"
+#include "conformance/junit_report.h"
+#include "conformance/runner.h"
+#include "conformance/server_supervisor.h"
+
+namespace {
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+constexpr int kExitUsage = 2;
+
+struct Cli {
+  std::vector<std::string> targets;
+  std::string exec;
+  std::string profile = "concurrent";
+  std::uint32_t max_frame_bytes = kv::kDefaultMaxFrameLen;
+  std::vector<std::string> cases;
+  std::vector<std::string> exclude;
+  std::string known_failing;
+  double timeout_scale = 1.0;
+  std::optional<std::uint64_t> seed;
+  int jobs = 4;
+  bool strict = false;
+  std::string json, junit, html;
+  bool list = false;
+  std::string explain;
+  bool verbose = false;
+  bool differential = false;
+  int drip_ms = 50;
+  std::size_t steps = 400;
+  bool no_color = false;
+};
+
+std::optional<tcp::endpoint> resolve(const std::string& host_port, std::string& error) {
+  const std::size_t colon = host_port.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == host_port.size()) {
+    error = fmt::format("'{}' is not HOST:PORT", host_port);
+    return std::nullopt;
+  }
+  std::string host = host_port.substr(0, colon);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  boost::system::error_code ec;
+  const auto results = resolver.resolve(host, host_port.substr(colon + 1), ec);
+  if (ec || results.empty()) {
+    error = fmt::format("cannot resolve '{}': {}", host_port, ec ? ec.message() : "no address");
+    return std::nullopt;
+  }
+  for (const auto& entry : results) {
+    if (entry.endpoint().address().is_v4()) return entry.endpoint();
+  }
+  return results.begin()->endpoint();
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string iso_now() {
+  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+std::string rerun_prefix(const Cli& cli) {
+  std::string prefix = "kvconform " + (cli.exec.empty() ? "--target " + cli.targets.front()
+                                                        : "--exec " + shell_quote(cli.exec));
+  if (cli.profile != "concurrent") prefix += " --profile " + cli.profile;
+  if (cli.max_frame_bytes != kv::kDefaultMaxFrameLen) {
+    prefix += fmt::format(" --max-frame-bytes {}", cli.max_frame_bytes);
+  }
+  if (cli.timeout_scale != 1.0) prefix += fmt::format(" --timeout-scale {}", cli.timeout_scale);
+  if (cli.drip_ms != 50) prefix += fmt::format(" --drip-ms {}", cli.drip_ms);
+  return prefix;
+}
+
+kv::RunOptions base_options(const Cli& cli) {
+  kv::RunOptions options;
+  options.profile = cli.profile == "sequential" ? kv::Profile::kSequential : kv::Profile::kConcurrent;
+  options.max_frame_bytes = cli.max_frame_bytes;
+  options.timeout_scale = cli.timeout_scale;
+  options.seed = *cli.seed;
+  options.drip_interval = std::chrono::milliseconds(cli.drip_ms);
+  return options;
+}
+
+std::vector<const kv::CaseDef*> select_cases(const std::vector<std::string>& globs) {
+  std::vector<const kv::CaseDef*> selected;
+  for (const kv::CaseDef& def : kv::all_cases().cases()) {
+    if (globs.empty() || kv::first_match(globs, def.id)) selected.push_back(&def);
+  }
+  return selected;
+}
+
+// Writes every report file asked for; false if one could not be written.
+bool write_reports(const Cli& cli, const kv::RunReport& report) {
+  bool ok = true;
+  const auto check = [&](const std::string& error) {
+    if (error.empty()) return;
+    fmt::print(stderr, "kvconform: {}\n", error);
+    ok = false;
+  };
+  if (!cli.json.empty()) check(kv::write_json_report(report, cli.json));
+  if (!cli.junit.empty()) check(kv::write_junit_report(report, cli.junit));
+  if (!cli.html.empty()) check(kv::write_html_report(report, cli.html));
+  return ok;
+}
+
+asio::awaitable<int> run_conformance(Cli cli, tcp::endpoint endpoint) {
+  kv::RunnerConfig config;
+  config.options = base_options(cli);
+  config.include = cli.cases;
+  config.exclude = cli.exclude;
+  config.jobs = cli.jobs;
+  config.rerun_prefix = rerun_prefix(cli);
+  if (!cli.known_failing.empty()) {
+    if (const std::string error = config.known_failing.load(cli.known_failing); !error.empty()) {
+      fmt::print(stderr, "kvconform: {}\n", error);
+      co_return kExitUsage;
+    }
+  }
+  const std::vector<const kv::CaseDef*> cases = select_cases(cli.cases);
+  if (cases.empty()) {
+    fmt::print(stderr, "kvconform: no case matches --cases (see --list)\n");
+    co_return kExitUsage;
+  }
+  if (config.options.profile == kv::Profile::kSequential && config.jobs > 1) {
+    fmt::print("note: the sequential profile serves one connection at a time; running with --jobs 1\n");
+    config.jobs = 1;
+  }
+
+  std::unique_ptr<kv::ServerSupervisor> supervisor;
+  std::string target_name = cli.exec.empty() ? cli.targets.front() : cli.exec;
+  if (!cli.exec.empty()) {
+    supervisor = std::make_unique<kv::ServerSupervisor>(
+        cli.exec, config.options.scaled(std::chrono::seconds(10)));
+    if (const std::string error = co_await supervisor->start(); !error.empty()) {
+      fmt::print(stderr, "kvconform: {}\n", error);
+      co_return kExitUsage;
+    }
+    endpoint = supervisor->endpoint();
+    fmt::print("started: {}\n", supervisor->command_line());
+  }
+  config.options.endpoint = endpoint;
+
+  {
+    kv::WireLog log;
+    const kv::Check alive = co_await kv::Runner::liveness_check(
+        config.options, log, fmt::format("liveness/{}/start", config.options.seed));
+    if (alive) {
+      fmt::print(stderr, "kvconform: target {} unreachable or not answering: {}\n{}", target_name,
+                 alive->observed, kv::format_wire_log(log.entries()));
+      co_return kExitUsage;
+    }
+  }
+
+  kv::RunReport report;
+  report.target = target_name;
+  report.profile = cli.profile;
+  report.seed = config.options.seed;
+  report.started = iso_now();
+  report.strict = cli.strict;
+  fmt::print("kvconform: {} cases against {} (profile {}, seed {}, jobs {}, timeout scale {})\n",
+             cases.size(), target_name, cli.profile, config.options.seed, config.jobs,
+             cli.timeout_scale);
+  kv::ConsoleReport console(stdout, cli.verbose, !cli.no_color && ::isatty(STDOUT_FILENO) != 0);
+  const auto start = std::chrono::steady_clock::now();
+  kv::Runner runner(config, supervisor.get(),
+                    [&](const kv::CaseReport& r, std::size_t done, std::size_t total) {
+                      console.case_finished(r, done, total);
+                    });
+  report.cases = co_await runner.run(cases);
+  report.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  for (const kv::CaseReport& r : report.cases) report.summary.add(r.result);
+  if (supervisor) supervisor->stop();
+  console.summary(report);
+  if (!write_reports(cli, report)) co_return kExitUsage;
+  co_return report.exit_code();
+}
+
+asio::awaitable<int> run_differential_mode(Cli cli) {
+  kv::DifferentialConfig config;
+  config.options = base_options(cli);
+  config.steps = cli.steps;
+  for (const std::string& target : cli.targets) {
+    std::string error;
+    const auto endpoint = resolve(target, error);
+    if (!endpoint) {
+      fmt::print(stderr, "kvconform: {}\n", error);
+      co_return kExitUsage;
+    }
+    config.targets.push_back({target, *endpoint});
+  }
+  fmt::print("kvconform --differential: {} requests, seed {}\n", config.steps, config.options.seed);
+  co_return co_await kv::run_differential(config, stdout);
+}
+
+int run_async(asio::awaitable<int> task) {
+  asio::io_context io;
+  int code = kExitUsage;
+  asio::co_spawn(io, std::move(task), [&](std::exception_ptr error, int result) {
+    if (!error) {
+      code = result;
+      return;
+    }
+    try {
+      std::rethrow_exception(error);
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "kvconform: internal error: {}\n", e.what());
+    }
+    code = kExitUsage;
+  });
+  io.run();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  kv::silence_protobuf_logging();
+  Cli cli;
+  CLI::App app{"kvconform: conformance runner for the KV protocol (spec/SPEC.md)"};
+  app.add_option("--target", cli.targets, "HOST:PORT of the server under test (twice or more with --differential)");
+  app.add_option("--exec", cli.exec, "start the server with this shell command; {port} is replaced by a free port");
+  app.add_option("--profile", cli.profile, "the server's concurrency profile")
+      ->check(CLI::IsMember({"concurrent", "sequential"}));
+  app.add_option("--max-frame-bytes", cli.max_frame_bytes, "the maximum LEN the target uses")
+      ->check(CLI::Range(std::uint32_t{64}, kv::kMaxConfigurableFrameLen));
+  app.add_option("--cases", cli.cases, "run only cases whose ID matches this glob (repeatable)");
+  app.add_option("--exclude", cli.exclude, "report cases whose ID matches this glob as SKIP (repeatable)");
+  app.add_option("--known-failing", cli.known_failing, "file of 'CASE-ID-or-GLOB reason' lines")
+      ->check(CLI::ExistingFile);
+  app.add_option("--timeout-scale", cli.timeout_scale, "multiply every timeout (slow machines)")
+      ->check(CLI::Range(0.1, 100.0));
+  app.add_option("--seed", cli.seed, "seed for every random choice (default: random, printed)");
+  app.add_option("--jobs", cli.jobs, "cases run at once (sequential profile: always 1)")
+      ->check(CLI::Range(1, 64));
+  app.add_flag("--strict", cli.strict, "SHOULD cases count too: LENIENT makes the run fail");
+  app.add_option("--json", cli.json, "write a JSON report (schema kvconform-report/1)");
+  app.add_option("--junit", cli.junit, "write a JUnit XML report");
+  app.add_option("--html", cli.html, "write a self-contained HTML report");
+  app.add_flag("--list", cli.list, "list every case: ID, level, profile, rule");
+  app.add_option("--explain", cli.explain, "describe one case in full");
+  app.add_flag("-v,--verbose", cli.verbose, "print the wire log of every case");
+  app.add_flag("--differential", cli.differential, "compare the response streams of several --target servers");
+  app.add_option("--steps", cli.steps, "requests in the differential script")->check(CLI::Range(1, 100000));
+  app.add_option("--drip-ms", cli.drip_ms, "interval of the slow-drip shape (SPEC 9.2 allows up to 100 ms)")
+      ->check(CLI::Range(1, 100));
+  app.add_flag("--no-color", cli.no_color, "no ANSI colours on the console");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  if (!cli.seed) cli.seed = std::random_device{}() % 1000000;
+
+  if (cli.list) {
+    kv::print_case_list(stdout, kv::all_cases());
+    return 0;
+  }
+  if (!cli.explain.empty()) {
+    const kv::CaseDef* def = kv::all_cases().find(cli.explain);
+    if (def == nullptr) {
+      fmt::print(stderr, "kvconform: no case '{}' (see --list)\n", cli.explain);
+      return kExitUsage;
+    }
+    kv::print_case_explanation(stdout, *def, base_options(cli));
+    return 0;
+  }
+  if (cli.differential) {
+    if (cli.targets.size() < 2 || !cli.exec.empty()) {
+      fmt::print(stderr, "kvconform: --differential needs two or more --target and no --exec\n");
+      return kExitUsage;
+    }
+    return run_async(run_differential_mode(cli));
+  }
+  if (cli.targets.size() + (cli.exec.empty() ? 0 : 1) != 1) {
+    fmt::print(stderr, "kvconform: give exactly one of --target HOST:PORT or --exec COMMAND\n");
+    return kExitUsage;
+  }
+  if (!cli.exec.empty() && cli.exec.find("{port}") == std::string::npos) {
+    fmt::print(stderr, "kvconform: --exec COMMAND must contain {{port}}\n");
+    return kExitUsage;
+  }
+  tcp::endpoint endpoint;
+  if (!cli.targets.empty()) {
+    std::string error;
+    const auto resolved = resolve(cli.targets.front(), error);
+    if (!resolved) {
+      fmt::print(stderr, "kvconform: {}\n", error);
+      return kExitUsage;
+    }
+    endpoint = *resolved;
+  }
+  return run_async(run_conformance(cli, endpoint));
+}

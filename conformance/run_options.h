@@ -1,0 +1,46 @@
+// The settings of one conformance run that cases depend on.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "codec/frame_format.h"
+
+namespace kv {
+
+enum class Profile { kConcurrent, kSequential };
+
+struct RunOptions {
+  boost::asio::ip::tcp::endpoint endpoint;
+  Profile profile = Profile::kConcurrent;
+  std::uint32_t max_frame_bytes = kDefaultMaxFrameLen;
+  double timeout_scale = 1.0;
+  std::uint64_t seed = 0;
+  // The pause between bytes of the slow-drip shape (SPEC 9.2 allows 100 ms).
+  std::chrono::milliseconds drip_interval{50};
+
+  // A generous bound for an answer that has no bound in the spec: a slow
+  // machine never turns it into a FAIL.
+  std::chrono::milliseconds response_timeout() const { return scaled(std::chrono::seconds(5)); }
+  // The bound for work proportional to a long pipeline or a large value.
+  std::chrono::milliseconds bulk_timeout() const { return scaled(std::chrono::seconds(20)); }
+  // The bound for a rule that says "within 1 s" (SPEC 6.1): the spec's
+  // bound times max(1, scale), plus a grace for scheduling noise.
+  std::chrono::milliseconds close_bound() const;
+  std::chrono::milliseconds scaled(std::chrono::milliseconds base) const;
+};
+
+inline constexpr std::chrono::milliseconds kCloseGrace{250};
+
+inline std::chrono::milliseconds RunOptions::scaled(std::chrono::milliseconds base) const {
+  return std::chrono::milliseconds(static_cast<long long>(base.count() * timeout_scale));
+}
+
+inline std::chrono::milliseconds RunOptions::close_bound() const {
+  const double factor = timeout_scale > 1.0 ? timeout_scale : 1.0;
+  return std::chrono::milliseconds(static_cast<long long>(1000 * factor)) + kCloseGrace;
+}
+
+}  // namespace kv

@@ -1,0 +1,112 @@
+#include "conformance/wire_log.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace kv {
+
+std::string_view wire_direction_name(WireDirection direction) {
+  switch (direction) {
+    case WireDirection::kSend: return "send";
+    case WireDirection::kRecv: return "recv";
+    case WireDirection::kClose: return "close";
+    case WireDirection::kInfo: return "info";
+  }
+  return "?";
+}
+
+WireLog::WireLog() : start_(std::chrono::steady_clock::now()) {}
+
+double WireLog::elapsed_ms() const {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_)
+      .count();
+}
+
+void WireLog::add(WireEntry entry) {
+  if (entries_.size() >= kMaxEntries) {
+    ++dropped_;
+    return;
+  }
+  entries_.push_back(std::move(entry));
+}
+
+static WireEntry bytes_entry(double t_ms, int conn, WireDirection dir,
+                             std::span<const std::uint8_t> bytes) {
+  WireEntry entry{t_ms, conn, dir, {}, bytes.size(), {}};
+  const std::size_t shown = std::min(bytes.size(), WireLog::kMaxBytesPerEntry);
+  entry.bytes.assign(reinterpret_cast<const char*>(bytes.data()), shown);
+  if (shown < bytes.size()) entry.note = fmt::format("{} more bytes not shown", bytes.size() - shown);
+  return entry;
+}
+
+void WireLog::sent(int conn, std::span<const std::uint8_t> bytes) {
+  add(bytes_entry(elapsed_ms(), conn, WireDirection::kSend, bytes));
+}
+
+void WireLog::received(int conn, std::span<const std::uint8_t> bytes) {
+  add(bytes_entry(elapsed_ms(), conn, WireDirection::kRecv, bytes));
+}
+
+void WireLog::closed(int conn, std::string note) {
+  add({elapsed_ms(), conn, WireDirection::kClose, {}, 0, std::move(note)});
+}
+
+void WireLog::info(int conn, std::string note) {
+  add({elapsed_ms(), conn, WireDirection::kInfo, {}, 0, std::move(note)});
+}
+
+std::vector<WireEntry> WireLog::entries() const {
+  std::vector<WireEntry> out = entries_;
+  if (dropped_ > 0) {
+    out.push_back({elapsed_ms(), 0, WireDirection::kInfo, {}, 0,
+                   fmt::format("{} later log entries not shown", dropped_)});
+  }
+  return out;
+}
+
+std::string wire_note_suffix(const WireEntry& entry) {
+  if (entry.dir == WireDirection::kSend || entry.dir == WireDirection::kRecv) {
+    return " (" + entry.note + ")";
+  }
+  return "  " + entry.note;
+}
+
+std::string hex_bytes(std::string_view bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 3);
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    if (i > 0) out += ' ';
+    out += fmt::format("{:02x}", static_cast<unsigned char>(bytes[i]));
+  }
+  return out;
+}
+
+std::vector<std::string> hex_dump_lines(std::string_view bytes) {
+  std::vector<std::string> lines;
+  for (std::size_t row = 0; row < bytes.size(); row += 16) {
+    const std::string_view chunk = bytes.substr(row, 16);
+    std::string ascii;
+    for (const char c : chunk) ascii += (c >= 0x20 && c < 0x7f) ? c : '.';
+    lines.push_back(fmt::format("{:06x}  {:<47}  |{}|", row, hex_bytes(chunk), ascii));
+  }
+  return lines;
+}
+
+std::string format_wire_log(const std::vector<WireEntry>& entries) {
+  std::string out;
+  for (const WireEntry& e : entries) {
+    const std::string conn = e.conn > 0 ? fmt::format("conn {}", e.conn) : std::string("case");
+    std::string head = fmt::format("  {:>9.3f} ms  {:<7} {:<5}", e.t_ms, conn,
+                                   wire_direction_name(e.dir));
+    if (e.dir == WireDirection::kSend || e.dir == WireDirection::kRecv) {
+      head += fmt::format(" {} bytes", e.size);
+    }
+    if (!e.note.empty()) head += wire_note_suffix(e);
+    out += head + '\n';
+    for (const std::string& line : hex_dump_lines(e.bytes)) out += "                 " + line + '\n';
+  }
+  return out;
+}
+
+}  // namespace kv

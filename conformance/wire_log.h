@@ -1,0 +1,63 @@
+// The byte-level log of one case: every chunk sent and received, every
+// close, per connection, with the time relative to the case's start.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kv {
+
+enum class WireDirection { kSend, kRecv, kClose, kInfo };
+std::string_view wire_direction_name(WireDirection direction);
+
+struct WireEntry {
+  double t_ms = 0;
+  int conn = 0;  // 0 for entries about the case as a whole.
+  WireDirection dir = WireDirection::kInfo;
+  std::string bytes;        // The first bytes of the chunk (maybe cut).
+  std::size_t size = 0;     // The chunk's full size.
+  std::string note;
+};
+
+// A case's wire log. Entries and bytes per entry are capped so that cases
+// moving megabytes keep a readable log; the cuts are stated in the log.
+class WireLog {
+ public:
+  static constexpr std::size_t kMaxEntries = 400;
+  static constexpr std::size_t kMaxBytesPerEntry = 256;
+
+  WireLog();
+
+  void sent(int conn, std::span<const std::uint8_t> bytes);
+  void received(int conn, std::span<const std::uint8_t> bytes);
+  void closed(int conn, std::string note);
+  void info(int conn, std::string note);
+
+  double elapsed_ms() const;
+  // The entries, plus a closing note if some were left out.
+  std::vector<WireEntry> entries() const;
+
+ private:
+  void add(WireEntry entry);
+
+  std::chrono::steady_clock::time_point start_;
+  std::vector<WireEntry> entries_;
+  std::size_t dropped_ = 0;
+};
+
+// How a reporter appends an entry's note: " (note)" after a byte count,
+// "  note" otherwise.
+std::string wire_note_suffix(const WireEntry& entry);
+
+// Hex pairs separated by spaces: "0d 00 00 00".
+std::string hex_bytes(std::string_view bytes);
+// A classic hex dump: offset, 16 hex pairs, ASCII column; one line each.
+std::vector<std::string> hex_dump_lines(std::string_view bytes);
+// One line per entry, with hex dumps, as the console shows a failure.
+std::string format_wire_log(const std::vector<WireEntry>& entries);
+
+}  // namespace kv

@@ -1,0 +1,122 @@
+// broken_kvserver: a thread-per-connection KV server that is correct except
+// for one deliberate flaw, chosen with --flaw. It exists to prove that every
+// kvconform case can fail: `--flaw none` must pass kvconform, every other
+// flaw must fail the cases listed for it in expected_failures.txt.
+//
+//   broken_kvserver --flaw NAME [--host 127.0.0.1] [--port 0]
+//                   [--max-frame-bytes N]
+//
+// Prints "listening on HOST:PORT" once it accepts connections and exits 0
+// on SIGTERM or SIGINT.
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "codec/frame_format.h"
+#include "codec/message.h"
+#include "connection.h"
+#include "flaw.h"
+#include "socket_io.h"
+
+namespace {
+
+struct Options {
+  std::string flaw = "none";
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 0;
+  std::uint32_t max_frame_bytes = kv::kDefaultMaxFrameLen;
+  bool list_flaws = false;
+};
+
+// Accepts connections forever, one detached thread each.
+[[noreturn]] void accept_loop(int listener, kv::ServerContext& context) {
+  for (;;) {
+    const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) {
+      // EMFILE and the like: wait for connections to end, then go on.
+      if (errno != EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      continue;
+    }
+    if (const std::error_code error = kv::set_no_delay(fd)) {
+      std::fprintf(stderr, "broken_kvserver: TCP_NODELAY: %s\n", error.message().c_str());
+    }
+    // reject-while-busy (SPEC 11.2): a new connection is dropped, not queued.
+    if (context.flaw == kv::Flaw::kRejectWhileBusy && context.has_live_connection()) {
+      ::close(fd);
+      continue;
+    }
+    std::thread([fd, &context] { kv::Connection(fd, context).run(); }).detach();
+  }
+}
+
+// Blocks SIGTERM and SIGINT in this thread and every thread it starts, so
+// that only sigwait() sees them; ignores SIGPIPE (SPEC 7.4).
+sigset_t block_stop_signals() {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return stop_signals;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"A KV server with one deliberate conformance flaw."};
+  app.add_option("--flaw", options.flaw, "The flaw to switch on, or 'none'");
+  app.add_option("--host", options.host, "The IPv4 address to listen on");
+  app.add_option("--port", options.port, "The TCP port to listen on; 0 picks a free one");
+  app.add_option("--max-frame-bytes", options.max_frame_bytes, "The largest legal LEN")
+      ->check(CLI::Range(kv::kMinFrameLen, kv::kMaxConfigurableFrameLen));
+  app.add_flag("--list-flaws", options.list_flaws, "Print every flaw name and exit");
+  CLI11_PARSE(app, argc, argv);
+
+  if (options.list_flaws) {
+    for (const kv::Flaw flaw : kv::all_flaws()) std::printf("%s\n", kv::flaw_name(flaw).data());
+    return 0;
+  }
+  const std::optional<kv::Flaw> flaw = kv::flaw_from_name(options.flaw);
+  if (!flaw) {
+    std::fprintf(stderr, "broken_kvserver: unknown flaw '%s' (see --list-flaws)\n",
+                 options.flaw.c_str());
+    return 2;
+  }
+  kv::silence_protobuf_logging();
+  const sigset_t stop_signals = block_stop_signals();
+
+  std::error_code error;
+  const int listener = kv::listen_on(options.host, options.port, error);
+  if (listener < 0) {
+    std::fprintf(stderr, "broken_kvserver: cannot listen on %s:%u: %s\n", options.host.c_str(),
+                 static_cast<unsigned>(options.port), error.message().c_str());
+    return 1;
+  }
+  const std::uint16_t port = kv::local_port(listener, error);
+  if (error) {
+    std::fprintf(stderr, "broken_kvserver: getsockname: %s\n", error.message().c_str());
+    return 1;
+  }
+
+  static kv::ServerContext context;  // Outlives the detached connection threads.
+  context.flaw = *flaw;
+  context.max_frame_len = options.max_frame_bytes;
+  std::thread(accept_loop, listener, std::ref(context)).detach();
+  std::printf("listening on %s:%u\n", options.host.c_str(), static_cast<unsigned>(port));
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  // Connection threads may be blocked in I/O: leave without unwinding them.
+  std::_Exit(0);
+}

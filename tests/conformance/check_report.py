@@ -1,0 +1,222 @@
+#!/usr/bin/env python3
+"""Runs kvconform for the tests/conformance ctest cases and judges its JSON
+report (schema "kvconform-report/1"). Standard library only.
+
+  check_report.py correct  --kvconform K --exec CMD --json OUT [kvconform args...]
+      kvconform must exit 0 and no case may be FAIL, ERROR or KNOWN-FAILING.
+  check_report.py flaw     --kvconform K --server S --flaw F --table T --json OUT
+      kvconform, run on `S --flaw F` with --cases restricted to the flaw's
+      expected globs plus two control cases, must exit 1; every selected case
+      matching an expected glob must FAIL (a SHOULD case: LENIENT), every
+      other selected case must PASS, and each glob must match a case.
+  check_report.py coverage --kvconform K --server S --table T
+      every case ID printed by `kvconform --list` must match a glob of the
+      table (every case can be failed by some flaw), and every flaw of
+      `S --list-flaws` but none must have a line in the table.
+"""
+import argparse
+import fnmatch
+import json
+import subprocess
+import sys
+
+SCHEMA = "kvconform-report/1"
+# Cases tried in order as controls: the first two a flaw is not expected to
+# fail are run too and must still PASS.
+CONTROL_CASES = ["5.1/put-then-get", "5.3/miss", "6.4/garbage-body", "5.5/empty-key",
+                 "2.5/coalesced"]
+KVCONFORM_TIMEOUT_S = 150
+
+
+def fail(message):
+    print(f"check_report: FAILED: {message}")
+    sys.exit(1)
+
+
+def load_table(path):
+    """Returns {flaw: (globs, options)}; options are the key=value tokens."""
+    table = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            flaw, rest = words[0], words[1:]
+            globs = [w for w in rest if "=" not in w]
+            options = dict(w.split("=", 1) for w in rest if "=" in w)
+            if not globs:
+                fail(f"{path}:{number}: flaw {flaw} lists no case glob")
+            if flaw in table:
+                fail(f"{path}:{number}: flaw {flaw} listed twice")
+            table[flaw] = (globs, options)
+    return table
+
+
+def matches(globs, case_id):
+    return any(fnmatch.fnmatchcase(case_id, g) for g in globs)
+
+
+def run_kvconform(argv):
+    print("running:", " ".join(argv), flush=True)
+    try:
+        done = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              timeout=KVCONFORM_TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        fail(f"kvconform did not finish within {KVCONFORM_TIMEOUT_S} s")
+    print(done.stdout)
+    return done.returncode
+
+
+def load_report(path):
+    try:
+        with open(path, encoding="utf-8") as report_file:
+            report = json.load(report_file)
+    except (OSError, ValueError) as error:
+        fail(f"cannot read the JSON report {path}: {error}")
+    if report.get("schema") != SCHEMA:
+        fail(f"report schema is {report.get('schema')!r}, want {SCHEMA!r}")
+    cases = report.get("cases")
+    if not isinstance(cases, list) or not cases:
+        fail("the report holds no cases")
+    return cases
+
+
+def describe(case):
+    return (f"{case['id']}: {case['result']} (expected: {case.get('expected', '')}; "
+            f"observed: {case.get('observed', '')})")
+
+
+def check_correct(args, kvconform_args):
+    code = run_kvconform([args.kvconform, "--exec", args.exec, "--json", args.json,
+                          "--no-color"] + kvconform_args)
+    cases = load_report(args.json)
+    bad = [c for c in cases if c["result"] in ("FAIL", "ERROR", "KNOWN-FAILING")]
+    for case in bad:
+        print("  not conforming:", describe(case))
+    if not any(c["result"] == "PASS" for c in cases):
+        fail("no case passed")
+    if code != 0 or bad:
+        fail(f"kvconform exited {code} with {len(bad)} failing case(s)")
+    print(f"check_report: OK: {len(cases)} cases, none failed")
+
+
+def controls_for(globs, options):
+    if "controls" in options:
+        return options["controls"].split(",")
+    return [c for c in CONTROL_CASES if not matches(globs, c)][:2]
+
+
+def check_refused(args, runner):
+    """The flaw breaks the runner's start-up liveness probe (a PUT then a
+    GET): kvconform must refuse the target with exit 2, naming the probe."""
+    print("running:", " ".join(runner), flush=True)
+    done = subprocess.run(runner, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=KVCONFORM_TIMEOUT_S, check=False)
+    print(done.stdout)
+    if done.returncode != 2 or "not answering" not in done.stdout:
+        fail(f"flaw {args.flaw}: want exit 2 from a failed liveness check, got "
+             f"{done.returncode}")
+    print(f"check_report: OK: kvconform refused flaw {args.flaw} at its liveness probe")
+
+
+def check_flaw(args):
+    table = load_table(args.table)
+    if args.flaw not in table:
+        fail(f"flaw {args.flaw} is not in {args.table}")
+    globs, options = table[args.flaw]
+    server = [args.server, "--flaw", args.flaw, "--port", "{port}"]
+    runner = [args.kvconform, "--json", args.json, "--no-color"]
+    if "max-frame-bytes" in options:
+        server += ["--max-frame-bytes", options["max-frame-bytes"]]
+        runner += ["--max-frame-bytes", options["max-frame-bytes"]]
+    if "profile" in options:
+        runner += ["--profile", options["profile"]]
+    if "jobs" in options:
+        runner += ["--jobs", options["jobs"]]
+    if options.get("strict") == "1":
+        runner += ["--strict"]
+    if options.get("refused") == "liveness":
+        check_refused(args, runner + ["--exec", " ".join(server)])
+        return
+    controls = controls_for(globs, options)
+    for pattern in globs + controls:
+        runner += ["--cases", pattern]
+    code = run_kvconform(runner + ["--exec", " ".join(server)])
+    cases = load_report(args.json)
+    problems = []
+    if code != 1:
+        problems.append(f"kvconform exited {code}, want 1 (a MUST case failed)")
+    for pattern in globs:
+        if not any(fnmatch.fnmatchcase(c["id"], pattern) for c in cases):
+            problems.append(f"glob {pattern} matched no case of the report")
+    for case in cases:
+        expected_to_fail = matches(globs, case["id"])
+        failed_result = "LENIENT" if case.get("level") == "SHOULD" else "FAIL"
+        if expected_to_fail and case["result"] != failed_result:
+            problems.append(f"expected {failed_result}: " + describe(case))
+        if not expected_to_fail and case["result"] != "PASS":
+            problems.append("expected PASS (control or unlisted case): " + describe(case))
+    for problem in problems:
+        print("check_report: " + problem)
+    if problems:
+        fail(f"flaw {args.flaw}: {len(problems)} problem(s)")
+    failed = sorted(c["id"] for c in cases if matches(globs, c["id"]))
+    print(f"check_report: OK: flaw {args.flaw} fails {failed}; controls pass: {controls}")
+
+
+def check_coverage(args):
+    table = load_table(args.table)
+    listing = subprocess.run([args.kvconform, "--list"], stdout=subprocess.PIPE, text=True,
+                             timeout=60, check=True).stdout
+    ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
+    if not ids:
+        fail("kvconform --list printed no case")
+    flaws = subprocess.run([args.server, "--list-flaws"], stdout=subprocess.PIPE, text=True,
+                           timeout=60, check=True).stdout.split()
+    absent = [f for f in flaws if f != "none" and f not in table]
+    unknown = [f for f in table if f not in flaws]
+    for flaw in absent:
+        print(f"  flaw missing from the table: {flaw}")
+    for flaw in unknown:
+        print(f"  table names an unknown flaw: {flaw}")
+    all_globs = [g for globs, _ in table.values() for g in globs]
+    missing = [case_id for case_id in ids if not matches(all_globs, case_id)]
+    unused = [g for g in all_globs if not any(fnmatch.fnmatchcase(i, g) for i in ids)]
+    for glob in unused:
+        print(f"  glob matches no listed case: {glob}")
+    for case_id in missing:
+        print(f"  no flaw fails: {case_id}")
+    if missing or unused or absent or unknown:
+        fail(f"{len(missing)} case(s) no flaw fails, {len(unused)} stale glob(s), "
+             f"{len(absent)} flaw(s) not in the table, {len(unknown)} unknown flaw(s)")
+    print(f"check_report: OK: all {len(ids)} cases are failed by at least one of "
+          f"{len(table)} flaws")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=["correct", "flaw", "coverage"])
+    parser.add_argument("--kvconform", required=True)
+    parser.add_argument("--exec", help="correct: the server command, with {port}")
+    parser.add_argument("--server", help="flaw: the broken_kvserver binary")
+    parser.add_argument("--flaw")
+    parser.add_argument("--table")
+    parser.add_argument("--json", help="where kvconform writes its report")
+    args, rest = parser.parse_known_args()
+    if args.mode == "correct":
+        if not args.exec or not args.json:
+            parser.error("correct needs --exec and --json")
+        check_correct(args, rest)
+    elif args.mode == "flaw":
+        if not (args.server and args.flaw and args.table and args.json):
+            parser.error("flaw needs --server, --flaw, --table and --json")
+        check_flaw(args)
+    else:
+        if not (args.table and args.server):
+            parser.error("coverage needs --table and --server")
+        check_coverage(args)
+
+
+if __name__ == "__main__":
+    main()

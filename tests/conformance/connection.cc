@@ -1,0 +1,209 @@
+#include "connection.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <thread>
+
+#include "codec/frame_encoder.h"
+#include "codec/frame_format.h"
+#include "socket_io.h"
+
+namespace kv {
+namespace {
+
+constexpr std::size_t kReadChunkBytes = 64 * 1024;
+constexpr std::chrono::milliseconds kIdleTimeout{10'000};
+// The idle-kill-fast flaw's timeout, counted from the last complete frame.
+constexpr std::chrono::milliseconds kFastIdleTimeout{80};
+// How long drop-on-half-close waits for a FIN after each read.
+constexpr std::chrono::milliseconds kFinProbe{50};
+// The slow-close flaw's delay before closing after a framing error.
+constexpr std::chrono::milliseconds kSlowCloseDelay{3000};
+// The truncate-large-writes flaw sends at most this much of a response.
+constexpr std::size_t kTruncatedWriteBytes = 64 * 1024;
+// The bounded-output-queue flaw keeps at most this many responses per read.
+constexpr std::size_t kOutputQueueLimit = 256;
+
+Message error_response() {
+  Message response;
+  response.set_kind(kKindError);
+  response.set_status(NotOk);
+  return response;
+}
+
+}  // namespace
+
+Connection::Connection(int fd, ServerContext& context)
+    : fd_(fd),
+      context_(context),
+      flaw_(context.flaw),
+      handler_(context.flaw == Flaw::kPerConnectionStore ? own_store_ : context.store,
+               context.flaw),
+      source_(make_frame_source(context.flaw, context.max_frame_len)),
+      frame_lock_(context.frame_mutex, std::defer_lock),
+      last_frame_time_(Clock::now()) {
+  const std::lock_guard lock(context_.open_mutex);
+  context_.open_fds.insert(fd_);
+}
+
+Connection::~Connection() { close_now(); }
+
+int Connection::take_fd() {
+  const std::lock_guard lock(context_.open_mutex);
+  context_.open_fds.erase(fd_);
+  return std::exchange(fd_, -1);
+}
+
+void Connection::close_now() {
+  if (fd_ < 0) return;
+  ::close(take_fd());
+}
+
+bool ServerContext::has_live_connection() {
+  const std::lock_guard lock(open_mutex);
+  for (const int fd : open_fds) {
+    if (!peer_sent_fin(fd, std::chrono::milliseconds(0))) return true;
+  }
+  return false;
+}
+
+void Connection::run() {
+  std::vector<std::uint8_t> chunk(kReadChunkBytes);
+  for (;;) {
+    const ReadResult result = read_some(fd_, chunk, read_timeout());
+    if (result.status == ReadStatus::kEof) {
+      on_eof();
+      return;
+    }
+    if (result.status != ReadStatus::kData) return;  // Idle timeout or reset.
+    if (flaw_ == Flaw::kDropOnHalfClose && peer_sent_fin(fd_, kFinProbe)) return;
+    if (on_bytes(std::span(chunk).first(result.bytes)) == Step::kStop) return;
+  }
+}
+
+Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
+  lock_frame_mutex();
+  source_->on_read(bytes);
+  Message request;
+  for (;;) {
+    const FrameEvent event = source_->next(request);
+    if (event == FrameEvent::kNeedMore) break;
+    if (event == FrameEvent::kFramingError) {
+      batch_.push_back(error_response());
+      if (!send_batch()) after_framing_error();
+      return Step::kStop;
+    }
+    last_frame_time_ = Clock::now();
+    HandlerReply reply =
+        event == FrameEvent::kFrame ? handler_.handle(request) : handler_.handle_bad_body();
+    if (reply.disposition == Disposition::kClose) {
+      if (!send_batch()) close_gracefully(take_fd());
+      return Step::kStop;
+    }
+    batch_.push_back(std::move(reply.response));
+  }
+  if (send_batch()) return Step::kStop;
+  unlock_frame_mutex_between_frames();
+  return Step::kContinue;
+}
+
+void Connection::on_eof() {
+  const std::span<const std::uint8_t> partial = source_->partial();
+  if (flaw_ == Flaw::kApplyTruncated) apply_truncated_frame(partial);
+  // hang-on-truncation: waits for the rest of the frame that cannot come.
+  if (flaw_ == Flaw::kHangOnTruncation && !partial.empty()) std::this_thread::sleep_for(kIdleTimeout);
+  // Truncation (SPEC 6.5): the partial frame is dropped; every complete
+  // frame was answered when it arrived (SPEC 8.2).
+  close_now();
+}
+
+void Connection::apply_truncated_frame(std::span<const std::uint8_t> partial) {
+  if (partial.size() < kHeaderBytes) return;
+  const std::uint32_t len = read_frame_len(partial.data());
+  if (len < kMinFrameLen) return;
+  const std::size_t body_bytes = std::min<std::size_t>(partial.size() - kHeaderBytes,
+                                                       len - kFooterBytes);
+  Message request;
+  if (request.ParseFromArray(partial.data() + kHeaderBytes, static_cast<int>(body_bytes))) {
+    handler_.apply_partial(request);
+  }
+}
+
+void Connection::after_framing_error() {
+  switch (flaw_) {
+    case Flaw::kNoErrorClose: {
+      // Keeps the connection open, discarding input until the peer goes.
+      std::vector<std::uint8_t> sink(kReadChunkBytes);
+      while (read_some(fd_, sink, kIdleTimeout).status == ReadStatus::kData) {
+      }
+      close_now();
+      return;
+    }
+    case Flaw::kSlowClose:
+      std::this_thread::sleep_for(kSlowCloseDelay);
+      break;
+    default:
+      break;
+  }
+  close_gracefully(take_fd());
+}
+
+std::chrono::milliseconds Connection::read_timeout() const {
+  if (flaw_ != Flaw::kIdleKillFast) return kIdleTimeout;
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      last_frame_time_ + kFastIdleTimeout - Clock::now());
+  return std::max(left, std::chrono::milliseconds(0));
+}
+
+std::error_code Connection::send_batch() {
+  if (batch_.empty()) return {};
+  if (flaw_ == Flaw::kReorderResponses) std::reverse(batch_.begin(), batch_.end());
+  if (flaw_ == Flaw::kBoundedOutputQueue && batch_.size() > kOutputQueueLimit) {
+    batch_.resize(kOutputQueueLimit);
+  }
+  Buffer out;
+  for (const Message& response : batch_) append_response(response, out);
+  batch_.clear();
+  return write_all(fd_, out.readable());
+}
+
+void Connection::append_response(const Message& response, Buffer& out) const {
+  Buffer frame;
+  if (const std::error_code error = encode_response(response, frame)) {
+    std::fprintf(stderr, "broken_kvserver: cannot encode a response: %s\n",
+                 error.message().c_str());
+    return;
+  }
+  std::span<const std::uint8_t> bytes = frame.readable();
+  if (flaw_ == Flaw::kTruncateLargeWrites) {
+    bytes = bytes.first(std::min(bytes.size(), kTruncatedWriteBytes));
+  }
+  out.append(bytes);
+}
+
+std::error_code Connection::encode_response(const Message& response, Buffer& frame) const {
+  // Responses are never larger than kMaxConfigurableFrameLen: they echo at
+  // most the key and value of a request that fit in the server's limit.
+  if (flaw_ != Flaw::kExplicitDefaults) return encode_frame(response, frame, kMaxConfigurableFrameLen);
+  // explicit-defaults: the empty strings and the Ok status are written out.
+  std::string body = response.SerializeAsString();
+  if (response.key().empty()) body += std::string("\x0a\x00", 2);
+  if (response.value().empty()) body += std::string("\x12\x00", 2);
+  if (response.status() == Ok) body += std::string("\x20\x00", 2);
+  return encode_raw_frame(
+      {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, frame);
+}
+
+void Connection::lock_frame_mutex() {
+  if (flaw_ == Flaw::kHeadOfLine && !frame_lock_.owns_lock()) frame_lock_.lock();
+}
+
+void Connection::unlock_frame_mutex_between_frames() {
+  if (frame_lock_.owns_lock() && source_->partial().empty()) frame_lock_.unlock();
+}
+
+}  // namespace kv

@@ -1,0 +1,79 @@
+// One connection of broken_kvserver, served by its own thread with blocking
+// I/O. Its correct behaviour follows SPEC sections 2 to 9; the connection
+// flaws (see flaw.h) each change one step of it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <span>
+#include <vector>
+
+#include "broken_handler.h"
+#include "broken_store.h"
+#include "codec/buffer.h"
+#include "codec/message.h"
+#include "flaw.h"
+#include "frame_source.h"
+
+namespace kv {
+
+// What every connection of one server shares.
+struct ServerContext {
+  Flaw flaw = Flaw::kNone;
+  std::uint32_t max_frame_len = 0;
+  BrokenStore store;
+  // Held while a frame arrives, under the head-of-line flaw only.
+  std::mutex frame_mutex;
+  // The sockets of the connections being served, for reject-while-busy.
+  std::mutex open_mutex;
+  std::set<int> open_fds;
+
+  // Whether a connection is being served whose peer has not closed it yet.
+  bool has_live_connection();
+};
+
+class Connection {
+ public:
+  // Takes ownership of the connected socket `fd`.
+  Connection(int fd, ServerContext& context);
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection();
+
+  // Serves the connection until it is closed.
+  void run();
+
+ private:
+  enum class Step { kContinue, kStop };
+  using Clock = std::chrono::steady_clock;
+
+  Step on_bytes(std::span<const std::uint8_t> bytes);
+  void on_eof();
+  void after_framing_error();
+  void apply_truncated_frame(std::span<const std::uint8_t> partial);
+  std::chrono::milliseconds read_timeout() const;
+  // Sends the responses collected from one read, in order.
+  std::error_code send_batch();
+  void append_response(const Message& response, Buffer& out) const;
+  std::error_code encode_response(const Message& response, Buffer& frame) const;
+  void lock_frame_mutex();
+  void unlock_frame_mutex_between_frames();
+  void close_now();
+  // Gives up ownership of the socket (for a graceful close) and returns it.
+  int take_fd();
+
+  int fd_;
+  ServerContext& context_;
+  Flaw flaw_;
+  BrokenStore own_store_;  // Used instead of the shared one by per-connection-store.
+  BrokenHandler handler_;
+  std::unique_ptr<FrameSource> source_;
+  std::vector<Message> batch_;
+  std::unique_lock<std::mutex> frame_lock_;
+  Clock::time_point last_frame_time_;
+};
+
+}  // namespace kv

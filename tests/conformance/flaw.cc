@@ -1,0 +1,74 @@
+#include "flaw.h"
+
+#include <utility>
+
+namespace kv {
+namespace {
+
+constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
+    {Flaw::kNone, "none"},
+    {Flaw::kOneReadOneFrame, "one-read-one-frame"},
+    {Flaw::kScanForFooter, "scan-for-footer"},
+    {Flaw::kFirstFramePerRead, "first-frame-per-read"},
+    {Flaw::kNoFooterCheck, "no-footer-check"},
+    {Flaw::kNoLengthCap, "no-length-cap"},
+    {Flaw::kIgnoreMaxFrameBytes, "ignore-max-frame-bytes"},
+    {Flaw::kMaxLenExclusive, "max-len-exclusive"},
+    {Flaw::kWrongMissStatus, "wrong-miss-status"},
+    {Flaw::kCloseOnUnknownKind, "close-on-unknown-kind"},
+    {Flaw::kOverwriteIgnored, "overwrite-ignored"},
+    {Flaw::kEmptyKeyRejected, "empty-key-rejected"},
+    {Flaw::kApplyTruncated, "apply-truncated"},
+    {Flaw::kIgnoreBadBodyClose, "ignore-bad-body-close"},
+    {Flaw::kNoErrorClose, "no-error-close"},
+    {Flaw::kSlowClose, "slow-close"},
+    {Flaw::kDropOnHalfClose, "drop-on-half-close"},
+    {Flaw::kReorderResponses, "reorder-responses"},
+    {Flaw::kTruncateLargeWrites, "truncate-large-writes"},
+    {Flaw::kIdleKillFast, "idle-kill-fast"},
+    {Flaw::kHeadOfLine, "head-of-line"},
+    {Flaw::kLostUpdates, "lost-updates"},
+    {Flaw::kPerConnectionStore, "per-connection-store"},
+    {Flaw::kConnectionReadCache, "connection-read-cache"},
+    {Flaw::kRejectWhileBusy, "reject-while-busy"},
+    {Flaw::kAckEchoesRequest, "ack-echoes-request"},
+    {Flaw::kEmptyValueIsMiss, "empty-value-is-miss"},
+    {Flaw::kGetWithValueStores, "get-with-value-stores"},
+    {Flaw::kPutChecksStatus, "put-checks-status"},
+    {Flaw::kNonAsciiRejected, "non-ascii-rejected"},
+    {Flaw::kRejectUnknownFields, "reject-unknown-fields"},
+    {Flaw::kUnknownStatusRejected, "unknown-status-rejected"},
+    {Flaw::kFirstFieldWins, "first-field-wins"},
+    {Flaw::kMinimalVarintsOnly, "minimal-varints-only"},
+    {Flaw::kUtf8Unchecked, "utf8-unchecked"},
+    {Flaw::kExplicitDefaults, "explicit-defaults"},
+    {Flaw::kHangOnTruncation, "hang-on-truncation"},
+    {Flaw::kBoundedOutputQueue, "bounded-output-queue"},
+};
+
+}  // namespace
+
+std::string_view flaw_name(Flaw flaw) {
+  for (const auto& [value, name] : kFlawNames) {
+    if (value == flaw) return name;
+  }
+  return "unknown";
+}
+
+std::optional<Flaw> flaw_from_name(std::string_view name) {
+  for (const auto& [value, candidate] : kFlawNames) {
+    if (candidate == name) return value;
+  }
+  return std::nullopt;
+}
+
+const std::vector<Flaw>& all_flaws() {
+  static const std::vector<Flaw> flaws = [] {
+    std::vector<Flaw> result;
+    for (const auto& entry : kFlawNames) result.push_back(entry.first);
+    return result;
+  }();
+  return flaws;
+}
+
+}  // namespace kv

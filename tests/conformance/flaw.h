@@ -1,0 +1,70 @@
+// The deliberate defects broken_kvserver can be started with. Each flaw
+// breaks exactly one rule of spec/RULES.outline.md; kNone breaks nothing.
+#pragma once
+
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace kv {
+
+enum class Flaw {
+  kNone,
+  // Framing (SPEC 2, 3).
+  kOneReadOneFrame,     // 2.5: parses each read() as exactly one frame.
+  kScanForFooter,       // 2.4: finds frame ends by searching for "@EOF@".
+  kFirstFramePerRead,   // 2.5: handles the first frame of each read only.
+  kNoFooterCheck,       // 2.2: accepts any five footer bytes.
+  kNoLengthCap,         // 3.2: no maximum LEN; waits for the claimed body.
+  kIgnoreMaxFrameBytes, // 3.1: ignores --max-frame-bytes, keeps 4 MiB.
+  kMaxLenExclusive,     // 3.1: rejects LEN equal to the maximum.
+  // Semantics (SPEC 5).
+  kWrongMissStatus,     // 5.3: answers a GET miss with status Ok.
+  kCloseOnUnknownKind,  // 5.6: closes the connection on an unknown kind.
+  kOverwriteIgnored,    // 5.1: a PUT to an existing key keeps the old value.
+  kEmptyKeyRejected,    // 5.5: answers PUT and GET of the empty key NotOk.
+  // Errors (SPEC 6).
+  kApplyTruncated,      // 6.5: applies a PUT cut by EOF inside its footer.
+  kIgnoreBadBodyClose,  // 6.4: closes on a bad body instead of answering.
+  kNoErrorClose,        // 6.1: never closes after a framing error.
+  kSlowClose,           // 6.1: closes after a framing error only after 3 s.
+  // Pipelining, half-close, output (SPEC 8, 5.7).
+  kDropOnHalfClose,     // 8.2: on FIN, closes without answering.
+  kReorderResponses,    // 5.7: answers each read's frames in reverse order.
+  kTruncateLargeWrites, // 8.1: sends at most 64 KiB of any response.
+  // Timeouts (SPEC 9).
+  kIdleKillFast,        // 9.2: closes after 80 ms without a complete frame.
+  // Concurrency (SPEC 10, 11).
+  kHeadOfLine,          // 11.3: a global lock is held while a frame arrives.
+  kLostUpdates,         // 10.3: PUT is an unlocked read-copy-modify-write.
+  kPerConnectionStore,  // 5.8, 10.2: each connection has a store of its own.
+  kConnectionReadCache, // 10.1: GET answers from a per-connection cache.
+  kRejectWhileBusy,     // 11.2: closes new connections while one is served.
+  // More semantics (SPEC 5).
+  kAckEchoesRequest,    // 5.1: the PUT ack carries the key and value.
+  kEmptyValueIsMiss,    // 5.5: a stored empty value is answered as a miss.
+  kGetWithValueStores,  // 5.4: a GET carrying a value stores it.
+  kPutChecksStatus,     // 5.4: a PUT with status NotOk is refused.
+  kNonAsciiRejected,    // 5.2: keys or values with non-ASCII bytes are refused.
+  // More bodies and messages (SPEC 4).
+  kRejectUnknownFields, // 4.2: a body with unknown fields is a bad body.
+  kUnknownStatusRejected, // 4.2: a status other than Ok/NotOk is a bad body.
+  kFirstFieldWins,      // 4.2: the first occurrence of a repeated field wins.
+  kMinimalVarintsOnly,  // 4.2: a non-minimal varint is a bad body.
+  kUtf8Unchecked,       // 4.3: invalid UTF-8 in key or value is accepted.
+  kExplicitDefaults,    // 4.5: responses spell out default-valued fields.
+  // More errors and output (SPEC 6.5, 8.1).
+  kHangOnTruncation,    // 6.5: EOF inside a frame waits for the idle timeout.
+  kBoundedOutputQueue,  // 8.1: drops responses beyond 256 per read.
+};
+
+// The flaw's command-line name, e.g. "one-read-one-frame".
+std::string_view flaw_name(Flaw flaw);
+
+// The inverse of flaw_name(); std::nullopt for an unknown name.
+std::optional<Flaw> flaw_from_name(std::string_view name);
+
+// Every flaw, kNone first.
+const std::vector<Flaw>& all_flaws();
+
+}  // namespace kv

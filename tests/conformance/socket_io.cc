@@ -1,0 +1,118 @@
+#include "socket_io.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+
+namespace kv {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::error_code last_error() { return {errno, std::system_category()}; }
+
+// poll(2) for `events` on `fd`, retrying on EINTR. Returns >0 when ready,
+// 0 on timeout, <0 on error.
+int wait_for(int fd, short events, std::chrono::milliseconds timeout) {
+  pollfd entry{fd, events, 0};
+  for (;;) {
+    const int ready = ::poll(&entry, 1, static_cast<int>(timeout.count()));
+    if (ready >= 0 || errno != EINTR) return ready;
+  }
+}
+
+}  // namespace
+
+ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout) {
+  const int ready = wait_for(fd, POLLIN, timeout);
+  if (ready == 0) return {ReadStatus::kTimeout, 0};
+  if (ready < 0) return {ReadStatus::kError, 0};
+  for (;;) {
+    const ssize_t n = ::recv(fd, into.data(), into.size(), 0);
+    if (n > 0) return {ReadStatus::kData, static_cast<std::size_t>(n)};
+    if (n == 0) return {ReadStatus::kEof, 0};
+    if (errno != EINTR) return {ReadStatus::kError, 0};
+  }
+}
+
+std::error_code write_all(int fd, std::span<const std::uint8_t> bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return last_error();
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+bool peer_sent_fin(int fd, std::chrono::milliseconds wait) {
+  if (wait_for(fd, POLLIN, wait) <= 0) return false;
+  std::uint8_t byte = 0;
+  return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
+void close_gracefully(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const auto deadline = Clock::now() + std::chrono::milliseconds(500);
+  std::array<std::uint8_t, 4096> sink{};
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    const ReadResult result = read_some(fd, sink, left);
+    if (result.status != ReadStatus::kData) break;
+  }
+  ::close(fd);
+}
+
+std::error_code set_no_delay(int fd) {
+  const int one = 1;
+  if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return last_error();
+  return {};
+}
+
+int listen_on(const std::string& host, std::uint16_t port, std::error_code& error) {
+  error.clear();
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
+    error = std::make_error_code(std::errc::invalid_argument);
+    return -1;
+  }
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = last_error();
+    return -1;
+  }
+  const int one = 1;
+  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
+    error = last_error();
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::uint16_t local_port(int fd, std::error_code& error) {
+  error.clear();
+  sockaddr_in address{};
+  socklen_t size = sizeof address;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
+    error = last_error();
+    return 0;
+  }
+  return ntohs(address.sin_port);
+}
+
+}  // namespace kv
