@@ -1,0 +1,26 @@
+// The server configurations the integration suite runs against: the four
+// models of SPEC 11.1, the event loop once per readiness backend.
+#pragma once
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace kv::test {
+
+struct ServerModel {
+  // A gtest-safe name for the instantiation, e.g. "event_loop_poll".
+  std::string name;
+  // The kvserver flags that select the model.
+  std::vector<std::string> flags;
+  // SPEC 11.3 (true) or 11.2, the sequential profile (false).
+  bool concurrent = true;
+};
+
+// Prints the configuration's name in test failure messages.
+void PrintTo(const ServerModel& model, std::ostream* out);
+
+// All configurations, in a stable order.
+std::vector<ServerModel> all_server_models();
+
+}  // namespace kv::test
