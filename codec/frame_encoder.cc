@@ -45,13 +45,33 @@ std::error_code encode_raw_frame(std::span<const std::uint8_t> body, Buffer& out
   return {};
 }
 
-std::string encode_frame_to_string(const Message& message) {
-  Buffer out;
-  if (const std::error_code error = encode_frame(message, out, kMaxConfigurableFrameLen)) {
-    throw std::length_error("encode_frame_to_string: " + error.message());
-  }
+namespace {
+
+std::string checked_string(const Buffer& out, std::error_code error, const char* what) {
+  if (error) throw std::length_error(std::string(what) + ": " + error.message());
   const auto bytes = out.readable();
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+}  // namespace
+
+std::string encode_frame_to_string(const Message& message) {
+  Buffer out;
+  const std::error_code error = encode_frame(message, out, kMaxConfigurableFrameLen);
+  return checked_string(out, error, "encode_frame_to_string");
+}
+
+std::string encode_raw_frame_to_string(std::string_view body) {
+  Buffer out;
+  const std::error_code error = encode_raw_frame(
+      std::span(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()), out);
+  return checked_string(out, error, "encode_raw_frame_to_string");
+}
+
+std::string encode_header_to_string(std::uint32_t len) {
+  std::string header(kHeaderBytes, '\0');
+  write_frame_len(len, reinterpret_cast<std::uint8_t*>(header.data()));
+  return header;
 }
 
 }  // namespace kv

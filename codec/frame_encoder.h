@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 #include "buffer.h"
@@ -29,5 +30,12 @@ std::error_code encode_raw_frame(std::span<const std::uint8_t> body, Buffer& out
 // Throws std::length_error if the frame would not fit in
 // kMaxConfigurableFrameLen.
 std::string encode_frame_to_string(const Message& message);
+
+// Convenience for tests and tools: the frame bytes of an arbitrary `body`,
+// taken as is. Throws std::length_error if LEN would not fit in 32 bits.
+std::string encode_raw_frame_to_string(std::string_view body);
+
+// Four header bytes that claim `len`, with nothing after them.
+std::string encode_header_to_string(std::uint32_t len);
 
 }  // namespace kv

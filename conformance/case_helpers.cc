@@ -12,6 +12,7 @@
 
 #include "codec/frame_format.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 #include "conformance/stream_shapes.h"
 
@@ -24,9 +25,9 @@ boost::asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string_vie
   const std::string key = ctx.key(name);
   const auto timeout = value.size() > 4096 ? ctx.options().bulk_timeout()
                                            : ctx.options().response_timeout();
-  KV_CHECK(co_await c->send(frame_of(make_put(key, value)), timeout));
+  KV_CHECK(co_await c->send(encode_frame_to_string(make_put(key, value)), timeout));
   KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT", timeout));
-  KV_CHECK(co_await c->send(frame_of(make_get(key)), timeout));
+  KV_CHECK(co_await c->send(encode_frame_to_string(make_get(key)), timeout));
   KV_CHECK(co_await expect_response(*c, make_get_hit(key, value), "GET of the key", timeout));
   c->close();
   co_return std::nullopt;
@@ -55,7 +56,7 @@ PipelineScript make_pipeline(CaseContext& ctx, std::size_t requests, std::size_t
   std::vector<std::string> names;
   std::vector<std::string> values;
   auto add = [&](const Message& request, const Message& response) {
-    script.frames.push_back(frame_of(request));
+    script.frames.push_back(encode_frame_to_string(request));
     script.responses.push_back(response);
   };
   for (std::size_t i = 0; i < keys && script.frames.size() < requests; ++i) {

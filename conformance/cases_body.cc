@@ -7,6 +7,7 @@
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -21,7 +22,7 @@ asio::awaitable<Verdict> body_run(CaseContext& ctx, std::string body, Message wa
                                   std::string untouched) {
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
-  KV_CHECK(co_await c->send(raw_frame(body), ctx.options().response_timeout()));
+  KV_CHECK(co_await c->send(encode_raw_frame_to_string(body), ctx.options().response_timeout()));
   KV_CHECK(co_await expect_response(*c, want, "response to the frame",
                                     ctx.options().response_timeout()));
   KV_CHECK(co_await expect_connection_open(ctx, *c));
@@ -59,7 +60,7 @@ asio::awaitable<Verdict> garbage_bodies(CaseContext& ctx) {
   for (const std::string& body : bodies) {
     Message probe;
     if (probe.ParseFromString(body)) co_return error_verdict("harness bug: body parses");
-    KV_CHECK(co_await c->send(raw_frame(body), ctx.options().response_timeout()));
+    KV_CHECK(co_await c->send(encode_raw_frame_to_string(body), ctx.options().response_timeout()));
     KV_CHECK(co_await expect_response(*c, make_error_response(),
                                       "error response to body " + hex_bytes(body),
                                       ctx.options().response_timeout()));
@@ -76,7 +77,7 @@ asio::awaitable<Verdict> accepted_put_run(CaseContext& ctx, std::string body, st
                                           std::string value, std::string absent) {
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
-  KV_CHECK(co_await c->send(raw_frame(body), ctx.options().response_timeout()));
+  KV_CHECK(co_await c->send(encode_raw_frame_to_string(body), ctx.options().response_timeout()));
   KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT",
                                     ctx.options().response_timeout()));
   KV_CHECK(co_await round_trip(ctx, *c, make_get(key), make_get_hit(key, value), "GET"));

@@ -10,6 +10,7 @@
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
 #include "conformance/linearizability.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -24,7 +25,7 @@ asio::awaitable<Verdict> stalled_client(CaseContext& ctx) {
   std::unique_ptr<WireSession> stalled;
   KV_CHECK(co_await ctx.open(stalled));
   const std::string ks = ctx.key("stalled");
-  const std::string frame = frame_of(make_put(ks, "finally"));
+  const std::string frame = encode_frame_to_string(make_put(ks, "finally"));
   const std::size_t half = frame.size() / 2;
   KV_CHECK(co_await stalled->send(frame.substr(0, half), ctx.options().response_timeout()));
   // Stall long enough for the server to have read the partial frame.
@@ -49,7 +50,7 @@ asio::awaitable<Check> writer_task(CaseContext& ctx, int writer, std::size_t put
   KV_CHECK(co_await ctx.open(c));
   std::vector<std::string> frames;
   for (std::size_t i = 0; i < puts; ++i) {
-    frames.push_back(frame_of(
+    frames.push_back(encode_frame_to_string(
         make_put(ctx.key(fmt::format("w{}-{}", writer, i)), fmt::format("value-{}-{}", writer, i))));
   }
   KV_CHECK(co_await c->send(coalesce(frames), StreamShape::random_chunks(ctx.rng()(), 300),
@@ -74,7 +75,7 @@ asio::awaitable<Verdict> writers_lose_nothing(CaseContext& ctx) {
   for (int w = 0; w < kWriters; ++w) {
     for (std::size_t i = 0; i < kPuts; ++i) {
       const std::string k = ctx.key(fmt::format("w{}-{}", w, i));
-      gets.push_back(frame_of(make_get(k)));
+      gets.push_back(encode_frame_to_string(make_get(k)));
       want.push_back(make_get_hit(k, fmt::format("value-{}-{}", w, i)));
     }
   }
@@ -106,7 +107,7 @@ asio::awaitable<Check> history_client(CaseContext& ctx, int client, std::vector<
       request = make_get(key);
     }
     op.invoke_ms = ctx.log().elapsed_ms();
-    KV_CHECK(co_await c->send(frame_of(request), ctx.options().response_timeout()));
+    KV_CHECK(co_await c->send(encode_frame_to_string(request), ctx.options().response_timeout()));
     const ReadEvent event = co_await c->read_frame(ctx.options().response_timeout());
     op.response_ms = ctx.log().elapsed_ms();
     const std::string what = fmt::format("a response to {}", describe_message(request));

@@ -7,6 +7,7 @@
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -21,7 +22,7 @@ const char* const kLegalClose =
 
 // The frame of PUT key=value with its footer replaced by `footer`.
 std::string put_with_footer(std::string_view key, std::string_view value, std::string_view footer) {
-  std::string frame = frame_of(make_put(key, value));
+  std::string frame = encode_frame_to_string(make_put(key, value));
   frame.replace(frame.size() - kFooterBytes, kFooterBytes, footer);
   return frame;
 }
@@ -29,7 +30,7 @@ std::string put_with_footer(std::string_view key, std::string_view value, std::s
 // GCC 12 cannot keep braced initializer lists in coroutine frames, so the
 // lists are built by plain functions.
 std::string frames_then_bad(const std::string& a, const std::string& b) {
-  return coalesce({frame_of(make_put(a, "1")), frame_of(make_get(a)), put_with_footer(b, "2", "XXXXX")});
+  return coalesce({encode_frame_to_string(make_put(a, "1")), encode_frame_to_string(make_get(a)), put_with_footer(b, "2", "XXXXX")});
 }
 
 std::vector<Message> ack_then_hit(const std::string& key, const std::string& value) {
@@ -37,13 +38,13 @@ std::vector<Message> ack_then_hit(const std::string& key, const std::string& val
 }
 
 std::string bad_then_good(const std::string& bad, const std::string& good) {
-  return coalesce({put_with_footer(bad, "x", "@EOF!"), frame_of(make_put(good, "no"))});
+  return coalesce({put_with_footer(bad, "x", "@EOF!"), encode_frame_to_string(make_put(good, "no"))});
 }
 
 asio::awaitable<Verdict> bad_header_run(CaseContext& ctx, std::uint32_t len) {
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
-  KV_CHECK(co_await c->send(header_only(len), ctx.options().response_timeout()));
+  KV_CHECK(co_await c->send(encode_header_to_string(len), ctx.options().response_timeout()));
   KV_CHECK(co_await expect_framing_close(*c, ctx.options().close_bound()));
   co_return passed();
 }

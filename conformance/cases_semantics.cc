@@ -6,6 +6,7 @@
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -16,7 +17,7 @@ namespace asio = boost::asio;
 
 // Parameters by value: the coroutine frame owns them.
 asio::awaitable<Verdict> put_get_run(CaseContext& ctx, std::string name, std::string value) {
-  const std::size_t frame_len = frame_of(make_put(ctx.key(name), value)).size() - kHeaderBytes;
+  const std::size_t frame_len = encode_frame_to_string(make_put(ctx.key(name), value)).size() - kHeaderBytes;
   if (frame_len > ctx.options().max_frame_bytes) {
     co_return skipped(fmt::format("the PUT frame (LEN {}) exceeds --max-frame-bytes {}", frame_len,
                                   ctx.options().max_frame_bytes));
@@ -121,7 +122,7 @@ asio::awaitable<Verdict> frame_at_max(CaseContext& ctx) {
   const std::size_t size = value_size_for_put_len(key, max);
   if (size == 0) co_return error_verdict(fmt::format("no PUT fits LEN exactly {}", max));
   const std::string value(size, 'm');
-  const std::string frame = frame_of(make_put(key, value));
+  const std::string frame = encode_frame_to_string(make_put(key, value));
   ctx.log().info(0, fmt::format("PUT frame LEN = {} (the maximum)", frame.size() - 4));
   KV_CHECK(co_await put_and_get_back(ctx, "k", value));
   co_return passed();
@@ -142,9 +143,9 @@ asio::awaitable<Verdict> response_canonical(CaseContext& ctx) {
   const std::string k = ctx.key("k");
   const auto exchanges = canonical_exchanges(k, ctx.key("absent"));
   for (const auto& [request, want] : exchanges) {
-    KV_CHECK(co_await c->send(frame_of(request), ctx.options().response_timeout()));
+    KV_CHECK(co_await c->send(encode_frame_to_string(request), ctx.options().response_timeout()));
     const ReadEvent event = co_await c->read_frame(ctx.options().response_timeout());
-    const std::string canonical = frame_of(want);
+    const std::string canonical = encode_frame_to_string(want);
     if (event.kind != ReadEventKind::kFrame || event.raw != canonical) {
       co_return fail_verdict("canonical bytes " + hex_bytes(canonical),
                              event.kind == ReadEventKind::kFrame ? "bytes " + hex_bytes(event.raw)

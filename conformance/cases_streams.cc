@@ -14,6 +14,7 @@
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 using namespace boost::asio::experimental::awaitable_operators;
@@ -33,8 +34,8 @@ struct Exchange {
 // Built outside the coroutine: GCC 12 cannot keep braced initializer lists
 // in coroutine frames.
 std::vector<Exchange> put_then_get(const std::string& key, const std::string& value) {
-  return {{frame_of(make_put(key, value)), make_put_ack(), "PUT"},
-          {frame_of(make_get(key)), make_get_hit(key, value), "GET"}};
+  return {{encode_frame_to_string(make_put(key, value)), make_put_ack(), "PUT"},
+          {encode_frame_to_string(make_get(key)), make_get_hit(key, value), "GET"}};
 }
 
 asio::awaitable<Verdict> split_every_offset(CaseContext& ctx) {
@@ -85,7 +86,7 @@ asio::awaitable<Verdict> slow_drip(CaseContext& ctx) {
   // and seed.
   const std::string k = fmt::format("{:08x}", std::hash<std::string>{}(ctx.key("k")) & 0xFFFFFFFFU);
   const std::string value = fmt::format("{}", ctx.options().seed % 1000);
-  const std::string frame = frame_of(make_put(k, value));
+  const std::string frame = encode_frame_to_string(make_put(k, value));
   const StreamShape shape = StreamShape::slow_drip(ctx.options().drip_interval);
   ctx.log().info(0, fmt::format("{} bytes sent as {}", frame.size(), describe_shape(shape)));
   const auto drip_time = ctx.options().drip_interval * static_cast<long>(frame.size());

@@ -7,6 +7,7 @@
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -35,9 +36,9 @@ asio::awaitable<Verdict> truncation_run(CaseContext& ctx, CutIn where, std::size
   const bool with_complete = complete_puts > 0;
   const std::string done = ctx.key("complete");
   const std::string cut = ctx.key("cut");
-  const std::string partial = frame_of(make_put(cut, "must not be stored"));
+  const std::string partial = encode_frame_to_string(make_put(cut, "must not be stored"));
   std::string stream;
-  for (std::size_t i = 0; i < complete_puts; ++i) stream += frame_of(make_put(done, "stored"));
+  for (std::size_t i = 0; i < complete_puts; ++i) stream += encode_frame_to_string(make_put(done, "stored"));
   stream += partial.substr(0, cut_offset(where, partial.size()));
   KV_CHECK(co_await c->send(stream, ctx.options().response_timeout()));
   c->shutdown_send();

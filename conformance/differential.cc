@@ -6,6 +6,7 @@
 #include <random>
 
 #include "codec/frame_format.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 #include "conformance/wire_session.h"
 
@@ -86,7 +87,7 @@ asio::awaitable<int> run_differential(const DifferentialConfig& config, std::FIL
     std::vector<std::string> responses;
     for (const DifferentialStep& step : script) {
       ReadEvent event;
-      if (const Check sent = co_await connected.session->send(raw_frame(build_body(step, prefix)),
+      if (const Check sent = co_await connected.session->send(encode_raw_frame_to_string(build_body(step, prefix)),
                                                               config.options.response_timeout())) {
         event.kind = ReadEventKind::kIoError;
         event.detail = sent->observed;

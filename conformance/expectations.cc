@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -30,7 +31,7 @@ asio::awaitable<Check> expect_responses(WireSession& session, const std::vector<
 
 asio::awaitable<Check> round_trip(CaseContext& ctx, WireSession& session, const Message& request,
                                   const Message& want, std::string_view what) {
-  KV_CHECK(co_await session.send(frame_of(request), ctx.options().response_timeout()));
+  KV_CHECK(co_await session.send(encode_frame_to_string(request), ctx.options().response_timeout()));
   co_return co_await expect_response(session, want, what, ctx.options().response_timeout());
 }
 

@@ -15,6 +15,7 @@
 
 #include "conformance/case_helpers.h"
 #include "conformance/expectations.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -81,7 +82,7 @@ asio::awaitable<Check> Runner::liveness_check(const RunOptions& options, WireLog
   WireSession& s = *connected.session;
   const auto script = liveness_script(key);
   for (const auto& [request, want] : script) {
-    KV_CHECK(co_await s.send(frame_of(request), options.response_timeout()));
+    KV_CHECK(co_await s.send(encode_frame_to_string(request), options.response_timeout()));
     KV_CHECK(co_await expect_response(s, want, "liveness check on a fresh connection",
                                       options.response_timeout()));
   }

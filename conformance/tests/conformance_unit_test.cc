@@ -15,6 +15,7 @@
 #include "conformance/junit_report.h"
 #include "conformance/html_report.h"
 #include "conformance/linearizability.h"
+#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 #include "conformance/stream_shapes.h"
 #include "conformance/xml_text.h"
@@ -101,7 +102,7 @@ TEST(CaseHelpers, ValueSizeHitsTheRequestedLenExactly) {
     const std::string key = "3.1/frame-at-max/12345/k";
     const std::size_t size = value_size_for_put_len(key, len);
     ASSERT_GT(size, 0U) << len;
-    EXPECT_EQ(frame_of(make_put(key, std::string(size, 'm'))).size() - kHeaderBytes, len);
+    EXPECT_EQ(encode_frame_to_string(make_put(key, std::string(size, 'm'))).size() - kHeaderBytes, len);
   }
 }
 
@@ -110,7 +111,7 @@ TEST(Messages, HandBuiltBodiesParseAsTheCodecDoes) {
   ASSERT_TRUE(m.ParseFromString(pb_bytes_field(1, "k") + pb_varint_field(3, 3)));
   EXPECT_EQ(m.key(), "k");
   EXPECT_EQ(m.kind(), 3U);
-  EXPECT_EQ(hex_bytes(frame_of(make_put_ack())), "07 00 00 00 18 03 40 45 4f 46 40");
+  EXPECT_EQ(hex_bytes(encode_frame_to_string(make_put_ack())), "07 00 00 00 18 03 40 45 4f 46 40");
 }
 
 TEST(Registry, IdsAreUniqueAndCiteTheirRule) {

@@ -19,7 +19,7 @@
 #include "codec/message.h"
 #include "tools/kvcli/blocking_client.h"
 #include "tools/kvcli/endpoint.h"
-#include "tools/kvcli/requests.h"
+#include "codec/message_builders.h"
 
 namespace {
 
@@ -65,7 +65,7 @@ void report_unexpected(const CallOptions& options, const kv::Message& response) 
 
 int run_put(const CallOptions& options, const std::string& key, const std::string& value) {
   kv::Message response;
-  if (!call(options, kv::make_put_request(key, value), response)) return kExitFailure;
+  if (!call(options, kv::make_put(key, value), response)) return kExitFailure;
   if (response.kind() != kv::kKindPutOrUpdate || response.status() != kv::Ok) {
     report_unexpected(options, response);
     return kExitFailure;
@@ -75,7 +75,7 @@ int run_put(const CallOptions& options, const std::string& key, const std::strin
 
 int run_get(const CallOptions& options, const std::string& key) {
   kv::Message response;
-  if (!call(options, kv::make_get_request(key), response)) return kExitFailure;
+  if (!call(options, kv::make_get(key), response)) return kExitFailure;
   if (response.kind() != kv::kKindGetResponse || response.key() != key) {
     report_unexpected(options, response);
     return kExitFailure;

@@ -22,21 +22,21 @@ TEST_P(ServerModelTest, StalledClientAndOtherClientFollowTheProfile) {
   ASSERT_TRUE(other.send(put_frame("other", "c") + get_frame("first")));
   if (concurrent()) {
     // A concurrent server answers `other` while `stalled` is mid-frame.
-    ASSERT_TRUE(other.expect(put_ack()));
-    ASSERT_TRUE(other.expect(get_hit("first", "a")));
+    ASSERT_TRUE(other.expect(make_put_ack()));
+    ASSERT_TRUE(other.expect(make_get_hit("first", "a")));
     ASSERT_TRUE(stalled.send(frame.substr(frame.size() / 2)));
-    ASSERT_TRUE(stalled.expect(put_ack()));
-    EXPECT_TRUE(stalled.get_hit("other", "c"));
+    ASSERT_TRUE(stalled.expect(make_put_ack()));
+    EXPECT_TRUE(stalled.make_get_hit("other", "c"));
     return;
   }
   // A sequential server serves `other` in full once `stalled` leaves.
   EXPECT_TRUE(other.expect_silence(std::chrono::milliseconds(200)));
   ASSERT_TRUE(stalled.send(frame.substr(frame.size() / 2)));
-  ASSERT_TRUE(stalled.expect(put_ack()));
+  ASSERT_TRUE(stalled.expect(make_put_ack()));
   stalled.close();
-  ASSERT_TRUE(other.expect(put_ack()));
-  ASSERT_TRUE(other.expect(get_hit("first", "a")));
-  EXPECT_TRUE(other.get_hit("stalled", "b"));
+  ASSERT_TRUE(other.expect(make_put_ack()));
+  ASSERT_TRUE(other.expect(make_get_hit("first", "a")));
+  EXPECT_TRUE(other.make_get_hit("stalled", "b"));
 }
 
 TEST_P(ServerModelTest, ConcurrentWritersLoseNothing) {
@@ -63,7 +63,7 @@ TEST_P(ServerModelTest, ConcurrentWritersLoseNothing) {
           failures[w] = sent.message();
           return;
         }
-        if (auto acked = client.expect(put_ack(), std::chrono::milliseconds(20000)); !acked) {
+        if (auto acked = client.expect(make_put_ack(), std::chrono::milliseconds(20000)); !acked) {
           failures[w] = key_of(w, i) + ": " + acked.message();
           return;
         }
@@ -80,7 +80,7 @@ TEST_P(ServerModelTest, ConcurrentWritersLoseNothing) {
     for (int i = 0; i < kKeysPerWriter; ++i) gets += get_frame(key_of(w, i));
     ASSERT_TRUE(checker.send(gets));
     for (int i = 0; i < kKeysPerWriter; ++i) {
-      ASSERT_TRUE(checker.expect(get_hit(key_of(w, i), std::to_string(i))));
+      ASSERT_TRUE(checker.expect(make_get_hit(key_of(w, i), std::to_string(i))));
     }
   }
 }

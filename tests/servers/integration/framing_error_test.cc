@@ -22,8 +22,8 @@ void expect_answered_then_closed(std::uint16_t port, const std::string& bad) {
   TestClient client(port);
   ASSERT_TRUE(client.connected());
   ASSERT_TRUE(client.send(put_frame("before", "1") + get_frame("before") + bad));
-  ASSERT_TRUE(client.expect(put_ack()));
-  ASSERT_TRUE(client.expect(get_hit("before", "1")));
+  ASSERT_TRUE(client.expect(make_put_ack()));
+  ASSERT_TRUE(client.expect(make_get_hit("before", "1")));
   EXPECT_TRUE(client.expect_error_then_closed());
 }
 
@@ -31,27 +31,27 @@ void expect_answered_then_closed(std::uint16_t port, const std::string& bad) {
 void expect_alive_without(std::uint16_t port, const std::string& key) {
   TestClient client(port);
   ASSERT_TRUE(client.connected());
-  EXPECT_TRUE(client.get_miss(key));
+  EXPECT_TRUE(client.make_get_miss(key));
 }
 
 TEST_P(ServerModelTest, LengthBelowFiveClosesConnection) {
   ASSERT_TRUE(start_server(small_max_flags()));
   for (std::uint32_t len = 0; len < 5; ++len) {
     SCOPED_TRACE("LEN " + std::to_string(len));
-    expect_answered_then_closed(port(), header_only(len));
+    expect_answered_then_closed(port(), encode_header_to_string(len));
   }
   expect_alive_without(port(), "k");
 }
 
 TEST_P(ServerModelTest, LengthAboveMaximumIsRejectedFromHeaderAlone) {
   ASSERT_TRUE(start_server(small_max_flags()));
-  expect_answered_then_closed(port(), header_only(kSmallMax + 1));
+  expect_answered_then_closed(port(), encode_header_to_string(kSmallMax + 1));
   expect_alive_without(port(), "k");
 }
 
 TEST_P(ServerModelTest, AllOnesLengthIsRejectedWithoutWaitingForBody) {
   ASSERT_TRUE(start_server());
-  expect_answered_then_closed(port(), header_only(0xFFFFFFFFU));
+  expect_answered_then_closed(port(), encode_header_to_string(0xFFFFFFFFU));
   expect_alive_without(port(), "k");
 }
 

@@ -202,7 +202,7 @@ TEST(KvcliErrorTest, ConnectionRefusedExitsTwo) {
 }
 
 TEST(KvcliErrorTest, UnexpectedResponseExitsTwo) {
-  OneShotServer server(frame_of(not_ok(0)));
+  OneShotServer server(encode_frame_to_string(make_unknown_kind_response(0)));
   const RunResult err = run_kvcli_stderr({"--target", server.target(), "put", "k", "v"});
   expect_exit(err, 2);
   ASSERT_EQ(err.lines.size(), 1U);
@@ -211,7 +211,7 @@ TEST(KvcliErrorTest, UnexpectedResponseExitsTwo) {
 }
 
 TEST(KvcliErrorTest, GetResponseForAnotherKeyExitsTwo) {
-  OneShotServer server(frame_of(get_hit("other", "v")));
+  OneShotServer server(encode_frame_to_string(make_get_hit("other", "v")));
   const RunResult out = run_kvcli_stdout({"--target", server.target(), "get", "k"});
   expect_exit(out, 2);
   EXPECT_TRUE(out.lines.empty());

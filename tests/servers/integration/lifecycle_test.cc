@@ -42,7 +42,7 @@ TEST_P(ServerModelTest, PortInUseExitsTwo) {
   // The first server is unharmed.
   TestClient client = connect();
   ASSERT_TRUE(client.connected());
-  EXPECT_TRUE(client.get_miss("k"));
+  EXPECT_TRUE(client.make_get_miss("k"));
 }
 
 TEST_P(ServerModelTest, UnknownFlagExitsTwo) {

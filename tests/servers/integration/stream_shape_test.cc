@@ -17,11 +17,11 @@ struct Exchange {
 
   void add_put(const std::string& key, const std::string& value) {
     requests += put_frame(key, value);
-    responses.push_back(put_ack());
+    responses.push_back(make_put_ack());
   }
   void add_get_hit(const std::string& key, const std::string& value) {
     requests += get_frame(key);
-    responses.push_back(get_hit(key, value));
+    responses.push_back(make_get_hit(key, value));
   }
 };
 
@@ -58,8 +58,8 @@ TEST_P(ServerModelTest, FrameSplitAtEveryOffsetIsDecoded) {
     ASSERT_TRUE(client.send(frame.substr(0, offset)));
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
     ASSERT_TRUE(client.send(frame.substr(offset)));
-    ASSERT_TRUE(client.expect(put_ack()));
-    ASSERT_TRUE(client.get_hit("split", value));
+    ASSERT_TRUE(client.expect(make_put_ack()));
+    ASSERT_TRUE(client.make_get_hit("split", value));
   }
 }
 
@@ -127,7 +127,7 @@ TEST_P(ServerModelTest, SlowReaderGetsEveryByteOfLargeResponses) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   for (int i = 0; i < kGets; ++i) {
     SCOPED_TRACE("response " + std::to_string(i));
-    ASSERT_TRUE(client.expect(get_hit("large", value)));
+    ASSERT_TRUE(client.expect(make_get_hit("large", value)));
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }

@@ -103,7 +103,7 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
                                          << "within " << timeout.count() << " ms, got "
                                          << kv::describe(first);
   }
-  if (!same_message(message, not_ok(0))) {
+  if (!same_message(message, make_unknown_kind_response(0))) {
     return ::testing::AssertionFailure() << "expected {kind: 0, status: NotOk} or a close, got "
                                          << describe(message);
   }
@@ -112,17 +112,17 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
 
 ::testing::AssertionResult TestClient::put(std::string_view key, std::string_view value) {
   if (auto sent = send(put_frame(key, value)); !sent) return sent;
-  return expect(put_ack());
+  return expect(make_put_ack());
 }
 
-::testing::AssertionResult TestClient::get_hit(std::string_view key, std::string_view value) {
+::testing::AssertionResult TestClient::make_get_hit(std::string_view key, std::string_view value) {
   if (auto sent = send(get_frame(key)); !sent) return sent;
-  return expect(kv::test::get_hit(key, value));
+  return expect(kv::make_get_hit(key, value));
 }
 
-::testing::AssertionResult TestClient::get_miss(std::string_view key) {
+::testing::AssertionResult TestClient::make_get_miss(std::string_view key) {
   if (auto sent = send(get_frame(key)); !sent) return sent;
-  return expect(kv::test::get_miss(key));
+  return expect(kv::make_get_miss(key));
 }
 
 }  // namespace kv::test

@@ -54,8 +54,8 @@ class TestClient {
 
   // Round trips: send the request, then expect its response.
   ::testing::AssertionResult put(std::string_view key, std::string_view value);
-  ::testing::AssertionResult get_hit(std::string_view key, std::string_view value);
-  ::testing::AssertionResult get_miss(std::string_view key);
+  ::testing::AssertionResult make_get_hit(std::string_view key, std::string_view value);
+  ::testing::AssertionResult make_get_miss(std::string_view key);
 
   // Closes the connection.
   void close() { client_.close(); }

@@ -26,7 +26,7 @@ TEST_P(ServerModelTest, IdleConnectionsAreClosed) {
   // The server itself keeps serving.
   TestClient next = connect();
   ASSERT_TRUE(next.connected());
-  EXPECT_TRUE(next.get_hit("k", "v"));
+  EXPECT_TRUE(next.make_get_hit("k", "v"));
 }
 
 TEST_P(ServerModelTest, ByteEveryFiftyMillisecondsIsNeverTimedOut) {
@@ -36,8 +36,8 @@ TEST_P(ServerModelTest, ByteEveryFiftyMillisecondsIsNeverTimedOut) {
   ASSERT_TRUE(client.connected());
   // 17 bytes at 50 ms: the frame takes about 850 ms, well past 300 ms.
   ASSERT_TRUE(client.send_in_pieces(frame, 1, std::chrono::milliseconds(50)));
-  ASSERT_TRUE(client.expect(put_ack()));
-  EXPECT_TRUE(client.get_hit("drip", "1"));
+  ASSERT_TRUE(client.expect(make_put_ack()));
+  EXPECT_TRUE(client.make_get_hit("drip", "1"));
 }
 
 TEST_P(ServerModelTest, SlowReaderIsNotTimedOutWhileResponsesArePending) {
@@ -50,14 +50,14 @@ TEST_P(ServerModelTest, SlowReaderIsNotTimedOutWhileResponsesArePending) {
   const std::string put = put_frame("pending", value);
   std::string gets;
   for (int i = 0; i < kGets; ++i) gets += get_frame("pending");
-  const Message expected = get_hit("pending", value);
+  const Message expected = make_get_hit("pending", value);
   // Everything is built before connecting: the connection is never idle.
   ConnectOptions options;
   options.receive_buffer_bytes = 16 * 1024;
   TestClient client = connect(options);
   ASSERT_TRUE(client.connected());
   ASSERT_TRUE(client.send(put));
-  ASSERT_TRUE(client.expect(put_ack()));
+  ASSERT_TRUE(client.expect(make_put_ack()));
   ASSERT_TRUE(client.send(gets));
   // The client sends nothing more but keeps reading, with short pauses.
   for (int i = 0; i < kGets; ++i) {

@@ -26,13 +26,13 @@ TEST_P(ServerModelTest, PartialFrameAtEndOfStreamLeavesNoTrace) {
     ASSERT_TRUE(client.connected());
     ASSERT_TRUE(client.send(put_frame("complete", cut.where) + frame.substr(0, cut.bytes)));
     ASSERT_TRUE(client.shutdown_send());
-    ASSERT_TRUE(client.expect(put_ack()));
+    ASSERT_TRUE(client.expect(make_put_ack()));
     EXPECT_TRUE(client.expect_closed(kAnswerTimeout));
 
     TestClient checker = connect();
     ASSERT_TRUE(checker.connected());
-    EXPECT_TRUE(checker.get_hit("complete", cut.where));
-    EXPECT_TRUE(checker.get_miss("truncated"));
+    EXPECT_TRUE(checker.make_get_hit("complete", cut.where));
+    EXPECT_TRUE(checker.make_get_miss("truncated"));
   }
 }
 
