@@ -31,7 +31,9 @@ Step read_step(int fd, Connection& connection) {
       connection.on_eof(Clock::now());
       return Step::kContinue;
     case IoStatus::kWouldBlock:
-      return Step::kContinue;  // A tick passed; the caller checks deadlines.
+      // A tick passed with no input; the caller checks deadlines.
+      connection.release_idle_buffers(Clock::now());
+      return Step::kContinue;
     case IoStatus::kFailed:
       return Step::kFinished;
   }

@@ -3,7 +3,7 @@
 // reads and writes; EAGAIN just means "move on". It burns a CPU core by
 // design: the only concession is sched_yield() after a pass in which
 // nothing happened, which lets other runnable threads in but does not make
-// the loop sleep.
+// the loop sleep. Once per tick it frees the buffers of idle connections.
 #include <sched.h>
 
 #include <memory>
@@ -16,8 +16,10 @@
 namespace kv {
 
 std::error_code run_busy_wait(const ServerContext& context) {
+  using Clock = Connection::Clock;
   Acceptor acceptor(context.listener);
   std::vector<std::unique_ptr<OpenConnection>> connections;
+  SweepTicker sweep(Clock::now());
   while (!context.stop.stop_requested()) {
     bool progressed = accept_pending(acceptor, [&](UniqueFd accepted) {
                         // Above the bound the socket is closed here, on return.
@@ -31,6 +33,9 @@ std::error_code run_busy_wait(const ServerContext& context) {
       progressed = progressed || outcome.progressed;
       return outcome.close;
     });
+    if (const Clock::time_point now = Clock::now(); sweep.due(now)) {
+      for (const auto& connection : connections) connection->state.release_idle_buffers(now);
+    }
     if (!progressed) sched_yield();
   }
   return {};

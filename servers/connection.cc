@@ -22,7 +22,6 @@ void Connection::on_input(TimePoint now) {
     // never decoded (SPEC 6.1).
     discard_input();
   }
-  release_idle_buffers();
 }
 
 void Connection::on_eof(TimePoint now) {
@@ -32,17 +31,18 @@ void Connection::on_eof(TimePoint now) {
   } else if (phase_ == Phase::kOpen) {
     decode_available(now);
   }
-  release_idle_buffers();
 }
 
 void Connection::on_output_written(std::size_t n, TimePoint now) {
   if (n == 0) return;
+  // decode_available stops only at a frame it cannot complete, at a phase
+  // change, or above the soft limit; only the last can end with this write.
+  const bool held_back = output_.readable_bytes() > options_.output_soft_limit;
   output_.consume(n);
   last_activity_ = now;
   // Resumes decoding frames that backpressure held back.
-  if (phase_ == Phase::kOpen) decode_available(now);
+  if (phase_ == Phase::kOpen && held_back) decode_available(now);
   finish_flushing_if_done();
-  release_idle_buffers();
 }
 
 void Connection::on_write_shutdown(TimePoint /*now*/) {
@@ -81,7 +81,8 @@ void Connection::decode_available(TimePoint now) {
     const DecodeResult result = decoder_.next(request_);
     switch (result.status) {
       case DecodeStatus::kFrame:
-        append_response(handler_.handle(request_));
+        handler_.handle(request_, response_);
+        append_response(response_);
         break;
       case DecodeStatus::kBadBody:
         append_response(RequestHandler::error_response());
@@ -130,7 +131,8 @@ void Connection::discard_input() {
   decoder_ = FrameDecoder(decoder_.options());
 }
 
-void Connection::release_idle_buffers() {
+void Connection::release_idle_buffers(TimePoint now) {
+  if (now - last_activity_ < options_.buffer_retention) return;
   decoder_.input().release_if_empty();
   output_.release_if_empty();
 }

@@ -25,6 +25,11 @@
 //   error_close_delay after the error, whatever the peer does.
 // * idle timeout (SPEC 9.1-9.3): the connection is closed when neither a
 //   byte was read nor a byte was written for idle_timeout.
+// * buffers: the input and output buffers keep their storage between
+//   requests, so a busy connection does not allocate per request. The owner
+//   calls release_idle_buffers() periodically; it frees them once the
+//   connection has had no traffic for buffer_retention, so an idle
+//   connection holds no buffer memory.
 //
 // A Connection is used by one thread at a time.
 #pragma once
@@ -53,6 +58,9 @@ struct ConnectionOptions {
   // later (SPEC 6.1 asks for one second; this leaves room for the I/O loop's
   // own timer granularity).
   std::chrono::milliseconds error_close_delay{800};
+  // Empty buffers keep their storage until the connection has had no
+  // traffic for this long (see Connection::release_idle_buffers).
+  std::chrono::milliseconds buffer_retention{100};
 };
 
 class Connection {
@@ -95,6 +103,10 @@ class Connection {
   std::size_t pending_output_bytes() const { return output_.readable_bytes(); }
   // The heap bytes held by the input and output buffers.
   std::size_t buffer_capacity() const;
+  // Frees the storage of each empty buffer if there has been no traffic
+  // since now - buffer_retention; otherwise does nothing. Meant to be
+  // called periodically (the I/O loops call it on every tick).
+  void release_idle_buffers(TimePoint now);
 
  private:
   enum class Phase {
@@ -110,13 +122,14 @@ class Connection {
   void append_response(const Message& response);
   void finish_flushing_if_done();
   void discard_input();
-  void release_idle_buffers();
 
   const RequestHandler& handler_;
   ConnectionOptions options_;
   FrameDecoder decoder_;
   Buffer output_;
-  Message request_;  // Reused for every request, to reuse its string storage.
+  // Reused for every request and response, to reuse their string storage.
+  Message request_;
+  Message response_;
   Phase phase_ = Phase::kOpen;
   bool eof_seen_ = false;
   TimePoint last_activity_;

@@ -3,7 +3,10 @@
 // sleeps in Poller::wait until a socket is ready, a tick passes, or the stop
 // pipe wakes it. Interest follows the connection: read while it wants
 // input, write while output is pending, so a backed-up connection is not
-// read (backpressure). Deadlines are swept once per tick (O(connections)).
+// read (backpressure). The interest registered for each connection is
+// remembered, so the poller is told only when it changes (with one request
+// per readiness event it never does). Deadlines and idle buffers are swept
+// once per tick (O(connections)).
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -17,8 +20,6 @@ namespace kv {
 namespace {
 
 using Clock = Connection::Clock;
-
-constexpr std::chrono::milliseconds kSweepTick{100};
 
 unsigned interest_of(const Connection& connection) {
   unsigned interest = kInterestNone;
@@ -36,19 +37,23 @@ class EventLoop {
     if (auto error = poller_->add(context_.listener, kInterestRead)) return error;
     if (auto error = poller_->add(context_.stop.wake_fd(), kInterestRead)) return error;
     std::vector<PollEvent> fired;
-    Clock::time_point next_sweep = Clock::now() + kSweepTick;
+    SweepTicker sweep(Clock::now());
     while (!context_.stop.stop_requested()) {
       if (auto error = poller_->wait(kSweepTick, fired)) return error;
       for (const PollEvent& event : fired) dispatch(event);
-      if (Clock::now() >= next_sweep) {
-        sweep_deadlines();
-        next_sweep = Clock::now() + kSweepTick;
-      }
+      if (const Clock::time_point now = Clock::now(); sweep.due(now)) sweep_connections(now);
     }
     return {};
   }
 
  private:
+  // A connection and the interest its fd is registered with in the poller.
+  struct Watched {
+    std::unique_ptr<OpenConnection> connection;
+    unsigned interest = kInterestNone;
+  };
+  using ConnectionMap = std::unordered_map<int, Watched>;
+
   void dispatch(const PollEvent& event) {
     if (event.fd == context_.listener) {
       accept_pending(acceptor_, [this](UniqueFd accepted) { add_connection(std::move(accepted)); });
@@ -56,11 +61,19 @@ class EventLoop {
     }
     const auto it = connections_.find(event.fd);
     if (it == connections_.end()) return;  // The stop pipe, or a closed fd.
-    OpenConnection& connection = *it->second;
-    const PumpOutcome outcome = pump_connection(event.fd, connection.state);
-    if (outcome.close || poller_->modify(event.fd, interest_of(connection.state))) {
-      close_connection(it);
-    }
+    Watched& watched = it->second;
+    const PumpOutcome outcome = pump_connection(event.fd, watched.connection->state);
+    if (outcome.close || update_interest(event.fd, watched)) close_connection(it);
+  }
+
+  // Registers the interest the connection has now, if it differs from the
+  // registered one.
+  std::error_code update_interest(int fd, Watched& watched) {
+    const unsigned interest = interest_of(watched.connection->state);
+    if (interest == watched.interest) return {};
+    if (auto error = poller_->modify(fd, interest)) return error;
+    watched.interest = interest;
+    return {};
   }
 
   void add_connection(UniqueFd accepted) {
@@ -69,11 +82,10 @@ class EventLoop {
     auto connection = open_nonblocking(std::move(accepted), context_);
     if (!connection) return;
     const int fd = connection->socket.get();
-    if (poller_->add(fd, interest_of(connection->state))) return;
-    connections_.emplace(fd, std::move(connection));
+    const unsigned interest = interest_of(connection->state);
+    if (poller_->add(fd, interest)) return;
+    connections_.emplace(fd, Watched{std::move(connection), interest});
   }
-
-  using ConnectionMap = std::unordered_map<int, std::unique_ptr<OpenConnection>>;
 
   ConnectionMap::iterator close_connection(ConnectionMap::iterator it) {
     // A failed remove leaves nothing to undo: closing the fd drops it anyway.
@@ -81,10 +93,17 @@ class EventLoop {
     return connections_.erase(it);
   }
 
-  void sweep_deadlines() {
-    const Clock::time_point now = Clock::now();
+  // Closes the connections whose deadline passed and frees the buffers of
+  // the idle ones.
+  void sweep_connections(Clock::time_point now) {
     for (auto it = connections_.begin(); it != connections_.end();) {
-      it = it->second->state.should_close(now) ? close_connection(it) : std::next(it);
+      Connection& state = it->second.connection->state;
+      if (state.should_close(now)) {
+        it = close_connection(it);
+      } else {
+        state.release_idle_buffers(now);
+        ++it;
+      }
     }
   }
 

@@ -13,6 +13,11 @@ constexpr int kMaxReadsPerRound = 4;
 
 enum class Flow { kOk, kFailed };
 
+// A round stops at the first read that does not fill the space it offered:
+// the socket was drained then, and retrying at once would almost always
+// cost one more system call that fails with EAGAIN. Bytes that arrive
+// later are not lost: a level-triggered poller reports the socket again,
+// and the busy-wait loop tries it again on its next pass anyway.
 Flow read_round(int fd, Connection& connection, bool& progressed) {
   for (int i = 0; i < kMaxReadsPerRound && connection.wants_read(); ++i) {
     const IoResult result = read_into(fd, connection.input());
@@ -24,10 +29,14 @@ Flow read_round(int fd, Connection& connection, bool& progressed) {
       return Flow::kOk;
     }
     connection.on_input(Clock::now());
+    if (result.partial) return Flow::kOk;
   }
   return Flow::kOk;
 }
 
+// Writes until the output is flushed or a send does not take everything
+// offered (the socket's send buffer is then full, and the rest waits for
+// the next round, for the same reason as in read_round).
 Flow write_round(int fd, Connection& connection, bool& progressed) {
   while (connection.wants_write()) {
     const IoResult result = write_some(fd, connection.pending_output());
@@ -35,6 +44,7 @@ Flow write_round(int fd, Connection& connection, bool& progressed) {
     if (result.status == IoStatus::kFailed) return Flow::kFailed;
     progressed = true;
     connection.on_output_written(result.bytes, Clock::now());
+    if (result.partial) return Flow::kOk;
   }
   return Flow::kOk;
 }

@@ -2,6 +2,7 @@
 // and event-loop models: each calls it when the socket may be ready.
 #pragma once
 
+#include <chrono>
 #include <memory>
 
 #include "servers/connection.h"
@@ -9,6 +10,26 @@
 #include "servers/unique_fd.h"
 
 namespace kv {
+
+// How often the non-blocking loops sweep their connections (deadlines,
+// idle buffers); timers are precise to one tick.
+constexpr std::chrono::milliseconds kSweepTick{100};
+
+// Tells a loop when its next sweep is due: at most once per kSweepTick.
+class SweepTicker {
+ public:
+  explicit SweepTicker(Connection::TimePoint now) : next_(now + kSweepTick) {}
+  // True (and the next sweep is scheduled one tick later) once the current
+  // one is due.
+  bool due(Connection::TimePoint now) {
+    if (now < next_) return false;
+    next_ = now + kSweepTick;
+    return true;
+  }
+
+ private:
+  Connection::TimePoint next_;
+};
 
 // An accepted non-blocking socket and its protocol state.
 struct OpenConnection {
@@ -29,10 +50,12 @@ struct PumpOutcome {
   bool close = false;
 };
 
-// Reads (a bounded number of times, so that one busy peer cannot starve the
-// others) while the connection wants input, then writes until the socket
-// would block or the output is flushed, then sends the FIN the connection
-// may ask for. Never blocks.
+// Reads while the connection wants input, until a read leaves the socket
+// drained (at most a bounded number of times, so that one busy peer cannot
+// starve the others), then writes until the socket's send buffer is full or
+// the output is flushed, then sends the FIN the connection may ask for.
+// Never blocks. The caller must call it again while the socket is readable
+// (or, with output pending, writable): one round may leave work behind.
 PumpOutcome pump_connection(int fd, Connection& connection);
 
 }  // namespace kv

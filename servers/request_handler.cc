@@ -2,18 +2,19 @@
 
 namespace kv {
 
-Message RequestHandler::handle(const Message& request) const {
+void RequestHandler::handle(const Message& request, Message& response) const {
+  response.Clear();
   switch (request.kind()) {
     case kKindPutOrUpdate:
-      return handle_put(request);
+      handle_put(request, response);
+      return;
     case kKindGet:
-      return handle_get(request);
-    default: {
-      Message response;
+      handle_get(request, response);
+      return;
+    default:
       response.set_kind(request.kind());
       response.set_status(NotOk);
-      return response;
-    }
+      return;
   }
 }
 
@@ -24,25 +25,20 @@ Message RequestHandler::error_response() {
   return response;
 }
 
-Message RequestHandler::handle_put(const Message& request) const {
+void RequestHandler::handle_put(const Message& request, Message& response) const {
   store_.put(request.key(), request.value());
-  Message response;
   response.set_kind(kKindPutOrUpdate);
   response.set_status(Ok);
-  return response;
 }
 
-Message RequestHandler::handle_get(const Message& request) const {
-  Message response;
+void RequestHandler::handle_get(const Message& request, Message& response) const {
   response.set_key(request.key());
   response.set_kind(kKindGetResponse);
-  if (auto value = store_.get(request.key())) {
-    response.set_value(std::move(*value));
+  if (store_.get(request.key(), *response.mutable_value())) {
     response.set_status(Ok);
   } else {
     response.set_status(NotOk);
   }
-  return response;
 }
 
 }  // namespace kv

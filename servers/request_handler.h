@@ -12,22 +12,25 @@ class RequestHandler {
   // `store` must outlive the handler.
   explicit RequestHandler(Store& store) : store_(store) {}
 
-  // The response to `request`:
+  // Replaces `response` with the response to `request`:
   //   PUT k=v -> {kind 3, Ok}, after storing v under k (SPEC 5.1);
   //   GET k   -> {k, v, kind 2, Ok} on a hit, {k, kind 2, NotOk} on a miss
   //              (SPEC 5.2, 5.3);
   //   kind K  -> {kind K, NotOk} for any other K, store unchanged (SPEC 5.6).
   // GET ignores value and status, PUT ignores status (SPEC 5.4).
-  // Safe to call from several threads at once.
-  Message handle(const Message& request) const;
+  // `response` is cleared first, which keeps its strings' capacity, so a
+  // caller that reuses one response allocates nothing per request once it
+  // has grown. `request` and `response` must be different objects.
+  // Safe to call from several threads at once (each with its own response).
+  void handle(const Message& request, Message& response) const;
 
   // The answer to a bad body, a framing error, or a response that cannot be
   // framed: {kind 0, NotOk} (SPEC 6.1, 6.4).
   static Message error_response();
 
  private:
-  Message handle_put(const Message& request) const;
-  Message handle_get(const Message& request) const;
+  void handle_put(const Message& request, Message& response) const;
+  void handle_get(const Message& request, Message& response) const;
 
   Store& store_;
 };

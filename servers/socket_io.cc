@@ -51,6 +51,10 @@ IoResult failure() {
   return {IoStatus::kFailed, 0, last_error()};
 }
 
+IoResult transferred(std::size_t bytes, std::size_t offered) {
+  return {IoStatus::kTransferred, bytes, {}, bytes < offered};
+}
+
 }  // namespace
 
 std::error_code set_blocking_mode(int fd, BlockingMode mode) {
@@ -122,7 +126,7 @@ IoResult read_into(int fd, Buffer& buffer) {
         buffer.commit(direct);
         buffer.append(std::span<const std::uint8_t>(stack_bytes, bytes - direct));
       }
-      return {IoStatus::kTransferred, bytes, {}};
+      return transferred(bytes, direct + sizeof stack_bytes);
     }
     if (n == 0) return {IoStatus::kEof, 0, {}};
     if (errno == EINTR) continue;
@@ -136,7 +140,7 @@ IoResult write_some(int fd, std::span<const std::uint8_t> bytes) {
     const ssize_t n = ::send(fd, bytes.data(), bytes.size(), kSendFlags);
     if (n >= 0) {
       if (n == 0) return {};
-      return {IoStatus::kTransferred, static_cast<std::size_t>(n), {}};
+      return transferred(static_cast<std::size_t>(n), bytes.size());
     }
     if (errno == EINTR) continue;
     if (is_would_block(errno)) return {};

@@ -40,13 +40,19 @@ struct IoResult {
   IoStatus status = IoStatus::kWouldBlock;
   std::size_t bytes = 0;
   std::error_code error;
+  // For kTransferred: fewer bytes moved than the call offered, so the
+  // kernel's buffer was drained (read) or filled (write) and an immediate
+  // retry would most likely find nothing to do.
+  bool partial = false;
 };
 
 // Reads what one readv can deliver into `buffer` (committing it): into the
 // buffer's free space, and up to 64 KiB more through a stack buffer that is
 // then appended, so that a buffer grows only with the bytes that came.
+// `partial` is true when the read did not fill all of that space.
 IoResult read_into(int fd, Buffer& buffer);
 // Writes a prefix of `bytes` with one send, without raising SIGPIPE.
+// `partial` is true when that prefix is shorter than `bytes`.
 IoResult write_some(int fd, std::span<const std::uint8_t> bytes);
 // Sends a FIN: shuts the socket down for writing.
 std::error_code shutdown_write(int fd);

@@ -6,14 +6,19 @@ namespace kv {
 
 void Store::put(std::string_view key, std::string_view value) {
   std::unique_lock lock(mutex_);
-  entries_.insert_or_assign(std::string(key), std::string(value));
+  if (const auto it = entries_.find(key); it != entries_.end()) {
+    it->second.assign(value);
+    return;
+  }
+  entries_.emplace(std::string(key), std::string(value));
 }
 
-std::optional<std::string> Store::get(std::string_view key) const {
+bool Store::get(std::string_view key, std::string& value) const {
   std::shared_lock lock(mutex_);
-  const auto it = entries_.find(std::string(key));
-  if (it == entries_.end()) return std::nullopt;
-  return it->second;
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return false;
+  value.assign(it->second);
+  return true;
 }
 
 std::size_t Store::size() const {

@@ -4,10 +4,15 @@
 // number of threads. Reads take a shared lock and writes an exclusive one,
 // so each operation takes effect atomically (SPEC 10.1) and a PUT that has
 // returned is visible to every later get() on any thread (SPEC 10.2).
+//
+// Lookups take the key as a string_view and build no temporary string, and
+// replacing a value reuses the stored string's capacity, so a PUT of an
+// existing key and every GET allocate nothing once the caller's strings have
+// grown to size.
 #pragma once
 
 #include <cstddef>
-#include <optional>
+#include <functional>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
@@ -23,13 +28,21 @@ class Store {
 
   // Stores `value` under `key`, replacing any earlier value.
   void put(std::string_view key, std::string_view value);
-  // The value stored under `key`, or std::nullopt if there is none.
-  std::optional<std::string> get(std::string_view key) const;
+  // If `key` is stored, copies its value into `value` (reusing `value`'s
+  // storage) and returns true; otherwise returns false and leaves `value`
+  // unchanged.
+  bool get(std::string_view key, std::string& value) const;
   std::size_t size() const;
 
  private:
+  // Lets the map be searched with a string_view (heterogeneous lookup).
+  struct KeyHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::string> entries_;
+  std::unordered_map<std::string, std::string, KeyHash, std::equal_to<>> entries_;
 };
 
 }  // namespace kv

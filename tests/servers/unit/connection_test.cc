@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codec/frame_format.h"
+#include "tests/servers/unit/store_lookup.h"
 #include "tests/servers/unit/test_frames.h"
 
 namespace kv {
@@ -165,8 +166,8 @@ TEST_P(FramingErrorTest, GoodFramesThenErrorResponseThenClose_Rules6_1to6_3) {
   EXPECT_TRUE(is_put_ack(out[0]));
   EXPECT_TRUE(is_hit(out[1], "a", "1"));
   EXPECT_TRUE(is_error(out[2]));
-  EXPECT_EQ(store_.get("bad"), std::nullopt) << "the bad frame changes nothing";
-  EXPECT_EQ(store_.get("after"), std::nullopt) << "bytes after the error are not decoded";
+  EXPECT_EQ(test::stored_value(store_, "bad"), std::nullopt) << "the bad frame changes nothing";
+  EXPECT_EQ(test::stored_value(store_, "after"), std::nullopt) << "bytes after the error are not decoded";
 
   // Output flushed: FIN, then discard input until the peer's EOF.
   EXPECT_TRUE(c.wants_write_shutdown());
@@ -176,7 +177,7 @@ TEST_P(FramingErrorTest, GoodFramesThenErrorResponseThenClose_Rules6_1to6_3) {
   EXPECT_FALSE(c.should_close(t0_));
   feed(put_frame("late", "x"));
   EXPECT_FALSE(c.wants_write());
-  EXPECT_EQ(store_.get("late"), std::nullopt);
+  EXPECT_EQ(test::stored_value(store_, "late"), std::nullopt);
   c.on_eof(t0_);
   EXPECT_TRUE(c.should_close(t0_));
 }
@@ -234,7 +235,7 @@ TEST_F(ConnectionTest, TruncatedFrameAtEofIsDiscarded_Rule6_5) {
   const auto out = responses();
   ASSERT_EQ(out.size(), 1U);
   EXPECT_TRUE(is_miss(out[0], "k"));
-  EXPECT_EQ(store_.get("partial"), std::nullopt);
+  EXPECT_EQ(test::stored_value(store_, "partial"), std::nullopt);
   EXPECT_FALSE(c.wants_write_shutdown());
   EXPECT_TRUE(c.should_close(t0_));
 }
@@ -287,7 +288,7 @@ TEST_F(ConnectionTest, HalfCloseUnderBackpressureStillAnswersEverything_Rule8_2)
   options.output_soft_limit = 64;
   Connection& c = open(options);
   std::string stream;
-  for (int i = 0; i < 30; ++i) stream += put_frame("k" + std::to_string(i), "v");
+  for (int i = 0; i < 30; ++i) stream += put_frame(std::string("k") + std::to_string(i), "v");
   feed(stream);
   c.on_eof(t0_);
   std::string output;
@@ -347,12 +348,42 @@ TEST_F(ConnectionTest, ZeroIdleTimeoutNeverTimesOut) {
   EXPECT_FALSE(c.should_close(t0_ + 24h));
 }
 
-TEST_F(ConnectionTest, IdleConnectionHoldsNoBufferMemory) {
+TEST_F(ConnectionTest, BuffersKeepTheirStorageBetweenRequests) {
   Connection& c = open();
   feed(put_frame("k", std::string(10000, 'v')) + get_frame("k"));
-  EXPECT_GT(c.buffer_capacity(), 0U);
-  responses();
+  ASSERT_EQ(responses().size(), 2U);
+  const std::size_t capacity = c.buffer_capacity();
+  EXPECT_GT(capacity, 0U);
+  feed(get_frame("k"));
+  ASSERT_EQ(responses().size(), 1U);
+  EXPECT_EQ(c.buffer_capacity(), capacity);
+}
+
+TEST_F(ConnectionTest, IdleConnectionReleasesItsBuffersAfterTheRetentionTime) {
+  ConnectionOptions options;
+  options.buffer_retention = 100ms;
+  Connection& c = open(options);
+  feed(put_frame("k", std::string(10000, 'v')) + get_frame("k"));
+  ASSERT_EQ(responses().size(), 2U);
+  c.release_idle_buffers(t0_ + 99ms);
+  EXPECT_GT(c.buffer_capacity(), 0U) << "too early: buffers are kept for the next request";
+  c.release_idle_buffers(t0_ + 100ms);
   EXPECT_EQ(c.buffer_capacity(), 0U);
+}
+
+TEST_F(ConnectionTest, ReleasingIdleBuffersKeepsBufferedBytes) {
+  Connection& c = open();
+  const std::string frame = put_frame("k", "v");
+  feed(get_frame("k"));
+  feed(frame.substr(0, 5));
+  c.release_idle_buffers(t0_ + 1h);
+  EXPECT_EQ(c.buffered_input_bytes(), 5U);
+  EXPECT_GT(c.pending_output_bytes(), 0U);
+  feed(frame.substr(5));
+  const auto out = responses();
+  ASSERT_EQ(out.size(), 2U);
+  EXPECT_TRUE(is_miss(out[0], "k"));
+  EXPECT_TRUE(is_put_ack(out[1]));
 }
 
 TEST_F(ConnectionTest, PartialFrameIsKeptButNothingIsAllocatedForItsClaimedLength_Rule3_3) {

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "tests/servers/unit/store_lookup.h"
 #include "tests/servers/unit/test_frames.h"
 
 namespace kv {
@@ -19,30 +20,37 @@ using test::make_message;
 
 class RequestHandlerTest : public ::testing::Test {
  protected:
+  // The response to `request`, in a fresh message.
+  Message handle(const Message& request) const {
+    Message response;
+    handler_.handle(request, response);
+    return response;
+  }
+
   Store store_;
   RequestHandler handler_{store_};
 };
 
 TEST_F(RequestHandlerTest, PutIsAcknowledgedWithoutKeyOrValue_Rule5_1) {
-  const Message response = handler_.handle(make_message("k", "v", kKindPutOrUpdate));
+  const Message response = handle(make_message("k", "v", kKindPutOrUpdate));
   EXPECT_TRUE(is_put_ack(response)) << response.ShortDebugString();
-  EXPECT_EQ(store_.get("k"), "v");
+  EXPECT_EQ(test::stored_value(store_, "k"), "v");
 }
 
 TEST_F(RequestHandlerTest, PutReplacesTheEarlierValue_Rule5_1) {
-  handler_.handle(make_message("k", "old", kKindPutOrUpdate));
-  handler_.handle(make_message("k", "new", kKindPutOrUpdate));
-  EXPECT_TRUE(is_hit(handler_.handle(make_message("k", "", kKindGet)), "k", "new"));
+  handle(make_message("k", "old", kKindPutOrUpdate));
+  handle(make_message("k", "new", kKindPutOrUpdate));
+  EXPECT_TRUE(is_hit(handle(make_message("k", "", kKindGet)), "k", "new"));
 }
 
 TEST_F(RequestHandlerTest, GetHitReturnsKeyAndValue_Rule5_2) {
   store_.put("k", "v");
-  const Message response = handler_.handle(make_message("k", "", kKindGet));
+  const Message response = handle(make_message("k", "", kKindGet));
   EXPECT_TRUE(is_hit(response, "k", "v")) << response.ShortDebugString();
 }
 
 TEST_F(RequestHandlerTest, GetMissReturnsKeyAndNotOk_Rule5_3) {
-  const Message response = handler_.handle(make_message("absent", "", kKindGet));
+  const Message response = handle(make_message("absent", "", kKindGet));
   EXPECT_TRUE(is_miss(response, "absent")) << response.ShortDebugString();
 }
 
@@ -50,21 +58,37 @@ TEST_F(RequestHandlerTest, GetIgnoresValueAndStatus_Rule5_4) {
   store_.put("k", "stored");
   Message request = make_message("k", "ignored", kKindGet);
   request.set_status(NotOk);
-  EXPECT_TRUE(is_hit(handler_.handle(request), "k", "stored"));
-  EXPECT_EQ(store_.get("k"), "stored");
+  EXPECT_TRUE(is_hit(handle(request), "k", "stored"));
+  EXPECT_EQ(test::stored_value(store_, "k"), "stored");
 }
 
 TEST_F(RequestHandlerTest, PutIgnoresStatus_Rule5_4) {
   Message request = make_message("k", "v", kKindPutOrUpdate);
   request.set_status(NotOk);
-  EXPECT_TRUE(is_put_ack(handler_.handle(request)));
-  EXPECT_EQ(store_.get("k"), "v");
+  EXPECT_TRUE(is_put_ack(handle(request)));
+  EXPECT_EQ(test::stored_value(store_, "k"), "v");
 }
 
 TEST_F(RequestHandlerTest, EmptyKeyAndValueAreOrdinaryData_Rule5_5) {
-  EXPECT_TRUE(is_miss(handler_.handle(make_message("", "", kKindGet)), ""));
-  EXPECT_TRUE(is_put_ack(handler_.handle(make_message("", "", kKindPutOrUpdate))));
-  EXPECT_TRUE(is_hit(handler_.handle(make_message("", "", kKindGet)), "", ""));
+  EXPECT_TRUE(is_miss(handle(make_message("", "", kKindGet)), ""));
+  EXPECT_TRUE(is_put_ack(handle(make_message("", "", kKindPutOrUpdate))));
+  EXPECT_TRUE(is_hit(handle(make_message("", "", kKindGet)), "", ""));
+}
+
+TEST_F(RequestHandlerTest, AReusedResponseKeepsNothingOfTheLastOne) {
+  store_.put("k", "stored");
+  Message response;
+  handler_.handle(make_message("k", "", kKindGet), response);
+  ASSERT_TRUE(is_hit(response, "k", "stored"));
+  handler_.handle(make_message("absent", "", kKindGet), response);
+  EXPECT_TRUE(is_miss(response, "absent")) << response.ShortDebugString();
+  handler_.handle(make_message("k", "new", kKindPutOrUpdate), response);
+  EXPECT_TRUE(is_put_ack(response)) << response.ShortDebugString();
+  handler_.handle(make_message("k", "", 9), response);
+  EXPECT_EQ(response.kind(), 9U);
+  EXPECT_EQ(response.status(), NotOk);
+  EXPECT_TRUE(response.key().empty());
+  EXPECT_TRUE(response.value().empty());
 }
 
 class OtherKindTest : public RequestHandlerTest,
@@ -73,12 +97,12 @@ class OtherKindTest : public RequestHandlerTest,
 TEST_P(OtherKindTest, IsAnsweredWithItsKindAndNotOkAndChangesNothing_Rule5_6) {
   const std::uint32_t kind = GetParam();
   store_.put("k", "before");
-  const Message response = handler_.handle(make_message("k", "after", kind));
+  const Message response = handle(make_message("k", "after", kind));
   EXPECT_EQ(response.kind(), kind);
   EXPECT_EQ(response.status(), NotOk);
   EXPECT_TRUE(response.key().empty());
   EXPECT_TRUE(response.value().empty());
-  EXPECT_EQ(store_.get("k"), "before");
+  EXPECT_EQ(test::stored_value(store_, "k"), "before");
   EXPECT_EQ(store_.size(), 1U);
 }
 

@@ -39,6 +39,38 @@ TEST(SocketIoTest, WriteSomeThenReadIntoMovesTheBytes) {
             "hello");
 }
 
+TEST(SocketIoTest, TransfersShorterThanOfferedArePartial) {
+  SocketPair pair;
+  ASSERT_FALSE(set_blocking_mode(pair.a.get(), BlockingMode::kNonBlocking));
+  const IoResult small = write_some(pair.a.get(), bytes_of("hello"));
+  ASSERT_EQ(small.status, IoStatus::kTransferred);
+  EXPECT_FALSE(small.partial) << "every byte offered was written";
+  const std::string huge(std::size_t{64} * 1024 * 1024, 'x');
+  const IoResult big = write_some(pair.a.get(), bytes_of(huge));
+  ASSERT_EQ(big.status, IoStatus::kTransferred);
+  EXPECT_LT(big.bytes, huge.size());
+  EXPECT_TRUE(big.partial) << "the socket's send buffer filled up";
+
+  // An empty buffer offers no space of its own: one read takes exactly the
+  // 64 KiB of its stack buffer, which is everything it offered.
+  ASSERT_GT(big.bytes, 64U * 1024U);
+  Buffer buffer;
+  const IoResult read = read_into(pair.b.get(), buffer);
+  ASSERT_EQ(read.status, IoStatus::kTransferred);
+  EXPECT_EQ(read.bytes, 64U * 1024U);
+  EXPECT_FALSE(read.partial);
+}
+
+TEST(SocketIoTest, ReadOfLessThanTheSpaceOfferedIsPartial) {
+  SocketPair pair;
+  ASSERT_EQ(write_some(pair.a.get(), bytes_of("hello")).status, IoStatus::kTransferred);
+  Buffer buffer;
+  const IoResult read = read_into(pair.b.get(), buffer);
+  ASSERT_EQ(read.status, IoStatus::kTransferred);
+  EXPECT_EQ(read.bytes, 5U);
+  EXPECT_TRUE(read.partial);
+}
+
 TEST(SocketIoTest, ReadLargerThanTheBufferSpaceKeepsEveryByte) {
   SocketPair pair;
   std::string payload(100000, '\0');

@@ -7,33 +7,45 @@
 #include <thread>
 #include <vector>
 
+#include "tests/servers/unit/store_lookup.h"
+
 namespace kv {
 namespace {
 
 TEST(StoreTest, GetOfAMissingKeyIsEmpty) {
   Store store;
-  EXPECT_EQ(store.get("absent"), std::nullopt);
+  EXPECT_EQ(test::stored_value(store, "absent"), std::nullopt);
   EXPECT_EQ(store.size(), 0U);
 }
 
 TEST(StoreTest, PutThenGetReturnsTheValue) {
   Store store;
   store.put("k", "v");
-  EXPECT_EQ(store.get("k"), "v");
+  EXPECT_EQ(test::stored_value(store, "k"), "v");
 }
 
 TEST(StoreTest, PutReplacesTheEarlierValue) {
   Store store;
   store.put("k", "old");
   store.put("k", "new");
-  EXPECT_EQ(store.get("k"), "new");
+  EXPECT_EQ(test::stored_value(store, "k"), "new");
   EXPECT_EQ(store.size(), 1U);
 }
 
 TEST(StoreTest, EmptyKeyAndEmptyValueAreOrdinaryData) {
   Store store;
   store.put("", "");
-  EXPECT_EQ(store.get(""), std::string());
+  EXPECT_EQ(test::stored_value(store, ""), std::string());
+}
+
+TEST(StoreTest, GetOverwritesTheCallersStringOnAHitAndLeavesItOnAMiss) {
+  Store store;
+  store.put("k", "v");
+  std::string value = "previous contents, longer than the value";
+  EXPECT_TRUE(store.get("k", value));
+  EXPECT_EQ(value, "v");
+  EXPECT_FALSE(store.get("absent", value));
+  EXPECT_EQ(value, "v");
 }
 
 TEST(StoreTest, KeysAndValuesAreBinarySafe) {
@@ -41,8 +53,8 @@ TEST(StoreTest, KeysAndValuesAreBinarySafe) {
   const std::string key("a\0b", 3);
   const std::string value("@EOF@\0x", 7);
   store.put(key, value);
-  EXPECT_EQ(store.get(key), value);
-  EXPECT_EQ(store.get("a"), std::nullopt);
+  EXPECT_EQ(test::stored_value(store, key), value);
+  EXPECT_EQ(test::stored_value(store, "a"), std::nullopt);
 }
 
 TEST(StoreTest, ConcurrentWritersLoseNothing) {
@@ -55,7 +67,7 @@ TEST(StoreTest, ConcurrentWritersLoseNothing) {
       for (int i = 0; i < kPerThread; ++i) {
         const std::string key = std::to_string(t) + "/" + std::to_string(i);
         store.put(key, key);
-        EXPECT_EQ(store.get(key), key);
+        EXPECT_EQ(test::stored_value(store, key), key);
       }
     });
   }
