@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <string>
+#include <memory>
 #include <thread>
 
 #include "codec/frame_format.h"
@@ -53,7 +54,10 @@ struct Options {
       ::close(fd);
       continue;
     }
-    std::thread([fd, &context] { kv::Connection(fd, context).run(); }).detach();
+    // Built here, not in the thread, so that the connection is registered
+    // before the next accept: reject-while-busy must see it at once.
+    auto connection = std::make_shared<kv::Connection>(fd, context);
+    std::thread([connection] { connection->run(); }).detach();
   }
 }
 
