@@ -145,6 +145,7 @@ asio::awaitable<void> Runner::after_case(const CaseDef& def, CaseReport& report,
                                          int crashes_before) {
   // While another case restarts a crashed server, wait for it.
   while (restarting_) co_await pause(std::chrono::milliseconds(20));
+  if (!config_.check_liveness) co_return;
   log.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
   const Check alive = co_await liveness_check(
       config_.options, log, fmt::format("liveness/{}/{}", config_.options.seed, def.id));

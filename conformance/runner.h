@@ -21,6 +21,10 @@ struct RunnerConfig {
   std::vector<std::string> exclude;  // --exclude globs.
   KnownFailingList known_failing;
   int jobs = 4;
+  // Whether each case is followed by a put and a get on a fresh connection.
+  // Off only when the target answers that very probe wrongly at start-up:
+  // every case would then be blamed for it.
+  bool check_liveness = true;
   // How the rerun line names the target: "--target H:P" or "--exec '...'",
   // plus any non-default options.
   std::string rerun_prefix;

@@ -106,19 +106,6 @@ def controls_for(globs, options):
     return [c for c in CONTROL_CASES if not matches(globs, c)][:2]
 
 
-def check_refused(args, runner):
-    """The flaw breaks the runner's start-up liveness probe (a PUT then a
-    GET): kvconform must refuse the target with exit 2, naming the probe."""
-    print("running:", " ".join(runner), flush=True)
-    done = subprocess.run(runner, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=KVCONFORM_TIMEOUT_S, check=False)
-    print(done.stdout)
-    if done.returncode != 2 or "not answering" not in done.stdout:
-        fail(f"flaw {args.flaw}: want exit 2 from a failed liveness check, got "
-             f"{done.returncode}")
-    print(f"check_report: OK: kvconform refused flaw {args.flaw} at its liveness probe")
-
-
 def check_flaw(args):
     table = load_table(args.table)
     if args.flaw not in table:
@@ -135,9 +122,6 @@ def check_flaw(args):
         runner += ["--jobs", options["jobs"]]
     if options.get("strict") == "1":
         runner += ["--strict"]
-    if options.get("refused") == "liveness":
-        check_refused(args, runner + ["--exec", " ".join(server)])
-        return
     controls = controls_for(globs, options)
     for pattern in globs + controls:
         runner += ["--cases", pattern]
