@@ -25,6 +25,7 @@
 #include "codec/message.h"
 #include "connection.h"
 #include "flaw.h"
+#include "servers/socket_io.h"
 #include "socket_io.h"
 
 namespace {
@@ -99,15 +100,14 @@ int main(int argc, char** argv) {
   kv::silence_protobuf_logging();
   const sigset_t stop_signals = block_stop_signals();
 
-  std::error_code error;
-  const int listener = kv::listen_on(options.host, options.port, error);
-  if (listener < 0) {
+  kv::UniqueFd listener;
+  if (const std::error_code error = kv::listen_tcp(options.host, options.port, listener)) {
     std::fprintf(stderr, "broken_kvserver: cannot listen on %s:%u: %s\n", options.host.c_str(),
                  static_cast<unsigned>(options.port), error.message().c_str());
     return 1;
   }
-  const std::uint16_t port = kv::local_port(listener, error);
-  if (error) {
+  std::uint16_t port = 0;
+  if (const std::error_code error = kv::local_port(listener.get(), port)) {
     std::fprintf(stderr, "broken_kvserver: getsockname: %s\n", error.message().c_str());
     return 1;
   }
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
   static kv::ServerContext context;  // Outlives the detached connection threads.
   context.flaw = *flaw;
   context.max_frame_len = options.max_frame_bytes;
-  std::thread(accept_loop, listener, std::ref(context)).detach();
+  std::thread(accept_loop, listener.get(), std::ref(context)).detach();
   std::printf("listening on %s:%u\n", options.host.c_str(), static_cast<unsigned>(port));
   std::fflush(stdout);
 

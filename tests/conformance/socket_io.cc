@@ -73,46 +73,4 @@ void close_gracefully(int fd) {
   ::close(fd);
 }
 
-std::error_code set_no_delay(int fd) {
-  const int one = 1;
-  if (::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) return last_error();
-  return {};
-}
-
-int listen_on(const std::string& host, std::uint16_t port, std::error_code& error) {
-  error.clear();
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(port);
-  if (::inet_pton(AF_INET, host.c_str(), &address.sin_addr) != 1) {
-    error = std::make_error_code(std::errc::invalid_argument);
-    return -1;
-  }
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = last_error();
-    return -1;
-  }
-  const int one = 1;
-  if (::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      ::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(fd, SOMAXCONN) != 0) {
-    error = last_error();
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-std::uint16_t local_port(int fd, std::error_code& error) {
-  error.clear();
-  sockaddr_in address{};
-  socklen_t size = sizeof address;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size) != 0) {
-    error = last_error();
-    return 0;
-  }
-  return ntohs(address.sin_port);
-}
-
 }  // namespace kv

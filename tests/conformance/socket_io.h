@@ -1,4 +1,5 @@
-// Blocking TCP helpers for broken_kvserver. Every failure is returned as a
+// Blocking connection I/O for broken_kvserver (listening, ports and socket
+// options come from servers/socket_io.h). Every failure is returned as a
 // value; nothing here throws.
 #pragma once
 
@@ -33,14 +34,5 @@ bool peer_sent_fin(int fd, std::chrono::milliseconds wait);
 // the peer closes too (so that unread input does not turn the close into a
 // reset that destroys the responses already sent), then closes `fd`.
 void close_gracefully(int fd);
-
-// Sets TCP_NODELAY on a connected socket.
-std::error_code set_no_delay(int fd);
-
-// A listening socket bound to host:port (port 0: any free port).
-int listen_on(const std::string& host, std::uint16_t port, std::error_code& error);
-
-// The local port a socket is bound to.
-std::uint16_t local_port(int fd, std::error_code& error);
 
 }  // namespace kv
