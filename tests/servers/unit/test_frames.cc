@@ -5,6 +5,7 @@
 #include "codec/frame_decoder.h"
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
+#include "codec/message_builders.h"
 
 namespace kv::test {
 
@@ -17,29 +18,18 @@ Message make_message(std::string_view key, std::string_view value, std::uint32_t
 }
 
 std::string put_frame(std::string_view key, std::string_view value) {
-  return encode_frame_to_string(make_message(key, value, kKindPutOrUpdate));
+  return encode_frame_to_string(make_put(key, value));
 }
 
-std::string get_frame(std::string_view key) {
-  return encode_frame_to_string(make_message(key, "", kKindGet));
-}
+std::string get_frame(std::string_view key) { return encode_frame_to_string(make_get(key)); }
 
 std::string kind_frame(std::uint32_t kind) {
   return encode_frame_to_string(make_message("k", "v", kind));
 }
 
-std::string raw_frame(std::string_view body) {
-  Buffer out;
-  encode_raw_frame(std::span(reinterpret_cast<const std::uint8_t*>(body.data()), body.size()), out);
-  const auto bytes = out.readable();
-  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
+std::string raw_frame(std::string_view body) { return encode_raw_frame_to_string(body); }
 
-std::string header(std::uint32_t len) {
-  std::string bytes(kHeaderBytes, '\0');
-  write_frame_len(len, reinterpret_cast<std::uint8_t*>(bytes.data()));
-  return bytes;
-}
+std::string header(std::uint32_t len) { return encode_header_to_string(len); }
 
 std::vector<Message> decode_all(std::string_view bytes) {
   FrameDecoder decoder(DecoderOptions{kMaxConfigurableFrameLen});
@@ -59,20 +49,16 @@ std::vector<Message> decode_all(std::string_view bytes) {
   return messages;
 }
 
-bool is_put_ack(const Message& m) {
-  return m.kind() == kKindPutOrUpdate && m.status() == Ok && m.key().empty() && m.value().empty();
-}
+bool is_put_ack(const Message& m) { return same_message(m, make_put_ack()); }
 
-bool is_error(const Message& m) {
-  return m.kind() == kKindError && m.status() == NotOk && m.key().empty() && m.value().empty();
-}
+bool is_error(const Message& m) { return same_message(m, make_error_response()); }
 
 bool is_hit(const Message& m, std::string_view key, std::string_view value) {
-  return m.kind() == kKindGetResponse && m.status() == Ok && m.key() == key && m.value() == value;
+  return same_message(m, make_get_hit(key, value));
 }
 
 bool is_miss(const Message& m, std::string_view key) {
-  return m.kind() == kKindGetResponse && m.status() == NotOk && m.key() == key && m.value().empty();
+  return same_message(m, make_get_miss(key));
 }
 
 }  // namespace kv::test
