@@ -1,7 +1,6 @@
 #include "buffer.h"
 
 #include <algorithm>
-#include <cassert>
 #include <cstring>
 #include <new>
 
@@ -10,19 +9,7 @@ namespace {
 constexpr std::size_t kInitialCapacity = 1024;
 }  // namespace
 
-void Buffer::consume(std::size_t n) {
-  assert(n <= readable_bytes());
-  read_index_ += n;
-  if (read_index_ == write_index_) read_index_ = write_index_ = 0;
-}
-
-void Buffer::commit(std::size_t n) {
-  assert(n <= writable_bytes());
-  write_index_ += n;
-}
-
-void Buffer::ensure_writable(std::size_t n) {
-  if (writable_bytes() >= n) return;
+void Buffer::make_room(std::size_t n) {
   const std::size_t readable = readable_bytes();
   if (n > SIZE_MAX - readable) throw std::bad_alloc();
   const std::size_t needed = readable + n;

@@ -12,6 +12,7 @@
 // drained as fast as it is filled stays small. Storage is never zeroed.
 #pragma once
 
+#include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -52,17 +53,28 @@ class Buffer {
   const std::uint8_t* peek() const { return storage_.get() + read_index_; }
 
   // Drops the first `n` readable bytes. Requires n <= readable_bytes().
-  void consume(std::size_t n);
+  // Inline, like commit() and ensure_writable()'s fast path: the codec
+  // calls them once per frame and they cost a few instructions each.
+  void consume(std::size_t n) {
+    assert(n <= readable_bytes());
+    read_index_ += n;
+    if (read_index_ == write_index_) read_index_ = write_index_ = 0;
+  }
   void consume_all() { read_index_ = write_index_ = 0; }
 
   // Makes at least `n` bytes writable, compacting or growing the storage.
   // Invalidates pointers and spans previously taken from this buffer.
-  void ensure_writable(std::size_t n);
+  void ensure_writable(std::size_t n) {
+    if (writable_bytes() < n) make_room(n);
+  }
   // Where the next byte will be written; valid for writable_bytes() bytes.
   std::uint8_t* write_ptr() { return storage_.get() + write_index_; }
   std::span<std::uint8_t> writable() { return {write_ptr(), writable_bytes()}; }
   // Marks `n` bytes at write_ptr() as written. Requires n <= writable_bytes().
-  void commit(std::size_t n);
+  void commit(std::size_t n) {
+    assert(n <= writable_bytes());
+    write_index_ += n;
+  }
 
   void append(std::span<const std::uint8_t> bytes);
   void append(std::string_view bytes);
@@ -72,6 +84,9 @@ class Buffer {
   void release_if_empty();
 
  private:
+  // The slow path of ensure_writable(): compacts or grows the storage.
+  void make_room(std::size_t n);
+
   std::unique_ptr<std::uint8_t[]> storage_;
   std::size_t capacity_ = 0;
   std::size_t read_index_ = 0;

@@ -79,7 +79,12 @@ class FrameDecoder {
   // frame's message; otherwise its contents are unspecified. LEN is judged
   // from the four header bytes alone, before the body is awaited, and
   // nothing is allocated in proportion to it.
-  DecodeResult next(Message& message);
+  DecodeResult next(Message& message) {
+    // The common "nothing more buffered" answer stays inline: a server asks
+    // once more after every batch of frames.
+    if (input_.readable_bytes() < kHeaderBytes && !failed()) return {};
+    return decode_frame(message);
+  }
 
   // Tells the decoder that the stream has ended, after next() returned
   // kNeedMore. Returns kNeedMore for a clean end, or kFramingError with
@@ -93,6 +98,8 @@ class FrameDecoder {
   const DecoderOptions& options() const { return options_; }
 
  private:
+  // next() once at least a header is buffered, or the decoder has failed.
+  DecodeResult decode_frame(Message& message);
   DecodeResult fail(FrameError error, std::uint32_t len);
 
   DecoderOptions options_;
