@@ -1,5 +1,7 @@
 #include "conformance/case_result.h"
 
+#include <fmt/format.h>
+
 namespace kv {
 
 std::string_view result_name(Result result) {
@@ -12,6 +14,12 @@ std::string_view result_name(Result result) {
     case Result::kKnownFailing: return "KNOWN-FAILING";
   }
   return "?";
+}
+
+std::string duration_text(double ms) {
+  if (ms < 10) return fmt::format("{:.1f} ms", ms);
+  if (ms < 1000) return fmt::format("{:.0f} ms", ms);
+  return fmt::format("{:.1f} s", ms / 1000);
 }
 
 std::string_view level_name(Level level) { return level == Level::kMust ? "MUST" : "SHOULD"; }

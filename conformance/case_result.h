@@ -18,6 +18,10 @@ enum class Result { kPass, kFail, kLenient, kSkip, kError, kKnownFailing };
 
 std::string_view result_name(Result result);
 
+// A duration for people: "0.4 ms", "35 ms", "2.3 s". Short runs (one case)
+// keep their digits instead of rounding to "0.0 s".
+std::string duration_text(double ms);
+
 // A case's verdict: what was expected and what was seen, in words.
 struct Verdict {
   Result result = Result::kPass;

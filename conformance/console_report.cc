@@ -42,8 +42,8 @@ void ConsoleReport::case_finished(const CaseReport& r, std::size_t done, std::si
 }
 
 void ConsoleReport::summary(const RunReport& run) {
-  fmt::print(out_, "\nkvconform {} — target {}, profile {}, seed {}, {:.1f} s\n", "summary",
-             run.target, run.profile, run.seed, run.duration_ms / 1000.0);
+  fmt::print(out_, "\nkvconform {} — target {}, profile {}, seed {}, {}\n", "summary",
+             run.target, run.profile, run.seed, duration_text(run.duration_ms));
   bool header = false;
   for (const CaseReport& r : run.cases) {
     if (r.result == Result::kPass || r.result == Result::kSkip) continue;

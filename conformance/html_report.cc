@@ -97,9 +97,9 @@ std::string report_to_html(const RunReport& run) {
   html += "<h1>kvconform report</h1>\n";
   html += fmt::format(
       "<div class=\"meta\">target <code>{}</code> · profile <code>{}</code> · seed "
-      "<code>{}</code> · started {} · {:.1f} s</div>\n",
+      "<code>{}</code> · started {} · {}</div>\n",
       xml_escape(run.target), xml_escape(run.profile), run.seed, xml_escape(run.started),
-      run.duration_ms / 1000);
+      duration_text(run.duration_ms));
   html += fmt::format("<div class=\"verdict {}\">{}</div>\n", ok ? "PASS" : "FAIL",
                       ok ? "Conforms: every MUST case passed" : "Does not conform");
   html += "<div class=\"counts\">";

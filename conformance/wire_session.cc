@@ -168,7 +168,12 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
       co_return event;
     }
     if (ended_) co_return end_event_;
-    if (closed_) co_return ReadEvent{ReadEventKind::kIoError, {}, "the client closed the socket"};
+    if (closed_) {
+      ReadEvent event;
+      event.kind = ReadEventKind::kIoError;
+      event.detail = "the client closed the socket";
+      co_return event;
+    }
 
     Buffer& input = decoder_.input();
     input.ensure_writable(kReadChunk);

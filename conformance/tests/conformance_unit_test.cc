@@ -168,6 +168,15 @@ TEST(Reports, JunitAndHtmlEscapeServerData) {
   EXPECT_EQ(html.find("http"), std::string::npos);  // Self-contained.
 }
 
+TEST(Reports, ShortRunsKeepTheirDigits) {
+  EXPECT_EQ(duration_text(0.42), "0.4 ms");
+  EXPECT_EQ(duration_text(35.4), "35 ms");
+  EXPECT_EQ(duration_text(2345), "2.3 s");
+  RunReport run = sample_report();
+  run.duration_ms = 35;
+  EXPECT_NE(report_to_html(run).find("· 35 ms</div>"), std::string::npos);
+}
+
 TEST(XmlText, ReplacesInvalidUtf8AndControls) {
   EXPECT_EQ(xml_escape("a\x01" "b\xc3\xa9\xff<"), "a?b\xc3\xa9?&lt;");
 }
