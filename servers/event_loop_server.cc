@@ -7,6 +7,13 @@
 // remembered, so the poller is told only when it changes (with one request
 // per readiness event it never does). Deadlines and idle buffers are swept
 // once per tick (O(connections)).
+//
+// Each pass over the fired events first reads from every ready connection,
+// and only then writes all their responses, just before the loop sleeps
+// again (redis does the same). Writing as soon as each response is ready
+// wakes that client mid-pass; on a machine with fewer cores than busy
+// threads the woken client then preempts the loop while other clients'
+// requests wait, which costs throughput and tail latency.
 #include <memory>
 #include <unordered_map>
 #include <vector>
@@ -41,6 +48,7 @@ class EventLoop {
     while (!context_.stop.stop_requested()) {
       if (auto error = poller_->wait(kSweepTick, fired)) return error;
       for (const PollEvent& event : fired) dispatch(event);
+      flush_queued();
       if (const Clock::time_point now = Clock::now(); sweep.due(now)) sweep_connections(now);
     }
     return {};
@@ -51,6 +59,8 @@ class EventLoop {
   struct Watched {
     std::unique_ptr<OpenConnection> connection;
     unsigned interest = kInterestNone;
+    // The fd is in flush_queue_.
+    bool flush_queued = false;
   };
   using ConnectionMap = std::unordered_map<int, Watched>;
 
@@ -62,8 +72,28 @@ class EventLoop {
     const auto it = connections_.find(event.fd);
     if (it == connections_.end()) return;  // The stop pipe, or a closed fd.
     Watched& watched = it->second;
-    const PumpOutcome outcome = pump_connection(event.fd, watched.connection->state);
-    if (outcome.close || update_interest(event.fd, watched)) close_connection(it);
+    if (pump_input(event.fd, watched.connection->state).close) {
+      close_connection(it);
+      return;
+    }
+    if (!watched.flush_queued) {
+      watched.flush_queued = true;
+      flush_queue_.push_back(event.fd);
+    }
+  }
+
+  // The output half of every connection dispatched in this pass: writes its
+  // responses, then registers the interest it has now.
+  void flush_queued() {
+    for (const int fd : flush_queue_) {
+      const auto it = connections_.find(fd);
+      if (it == connections_.end()) continue;  // Closed since it was queued.
+      Watched& watched = it->second;
+      watched.flush_queued = false;
+      const PumpOutcome outcome = pump_output(fd, watched.connection->state);
+      if (outcome.close || update_interest(fd, watched)) close_connection(it);
+    }
+    flush_queue_.clear();
   }
 
   // Registers the interest the connection has now, if it differs from the
@@ -111,6 +141,8 @@ class EventLoop {
   std::unique_ptr<Poller> poller_;
   Acceptor acceptor_;
   ConnectionMap connections_;
+  // The connections dispatched in the current pass, in order, each once.
+  std::vector<int> flush_queue_;
 };
 
 }  // namespace

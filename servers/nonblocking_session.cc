@@ -60,10 +60,23 @@ std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const Server
   return std::make_unique<OpenConnection>(std::move(accepted), context);
 }
 
-PumpOutcome pump_connection(int fd, Connection& connection) {
+PumpOutcome pump_input(int fd, Connection& connection) {
   PumpOutcome outcome;
-  if (read_round(fd, connection, outcome.progressed) == Flow::kFailed ||
-      write_round(fd, connection, outcome.progressed) == Flow::kFailed) {
+  outcome.close = read_round(fd, connection, outcome.progressed) == Flow::kFailed;
+  return outcome;
+}
+
+PumpOutcome pump_connection(int fd, Connection& connection) {
+  const PumpOutcome input = pump_input(fd, connection);
+  if (input.close) return input;
+  PumpOutcome output = pump_output(fd, connection);
+  output.progressed = output.progressed || input.progressed;
+  return output;
+}
+
+PumpOutcome pump_output(int fd, Connection& connection) {
+  PumpOutcome outcome;
+  if (write_round(fd, connection, outcome.progressed) == Flow::kFailed) {
     outcome.close = true;
     return outcome;
   }

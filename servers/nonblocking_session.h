@@ -50,12 +50,20 @@ struct PumpOutcome {
   bool close = false;
 };
 
-// Reads while the connection wants input, until a read leaves the socket
-// drained (at most a bounded number of times, so that one busy peer cannot
-// starve the others), then writes until the socket's send buffer is full or
-// the output is flushed, then sends the FIN the connection may ask for.
-// Never blocks. The caller must call it again while the socket is readable
-// (or, with output pending, writable): one round may leave work behind.
+// The input half of a round: reads while the connection wants input, until
+// a read leaves the socket drained (at most a bounded number of times, so
+// that one busy peer cannot starve the others), and turns what it read into
+// responses in the connection's output. Writes nothing. Never blocks.
+PumpOutcome pump_input(int fd, Connection& connection);
+
+// The output half of a round: writes until the socket's send buffer is full
+// or the output is flushed, then sends the FIN the connection may ask for,
+// and says whether the connection should close. Never blocks.
+PumpOutcome pump_output(int fd, Connection& connection);
+
+// One whole round: pump_input, then pump_output. The caller must call it
+// again while the socket is readable (or, with output pending, writable):
+// one round may leave work behind.
 PumpOutcome pump_connection(int fd, Connection& connection);
 
 }  // namespace kv
