@@ -1,6 +1,7 @@
 // kvbench: a closed-loop load generator for KV protocol servers and, with
 // --protocol resp, for Redis. See --help, and bench/tradeoffs/ for the
 // report built with it.
+#include <sched.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +27,17 @@ constexpr int kExitOk = 0;
 constexpr int kExitBadResponses = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 3;
+
+// The number of CPUs this process may run on: its affinity mask, so that
+// under `taskset -c 1` it is 1, not the machine's count.
+unsigned usable_cpus() {
+  cpu_set_t mask;
+  if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
+    const int count = CPU_COUNT(&mask);
+    if (count > 0) return static_cast<unsigned>(count);
+  }
+  return std::max(1U, std::thread::hardware_concurrency());
+}
 
 struct CommandLine {
   std::string target;
@@ -74,7 +86,7 @@ void define_flags(CLI::App& app, CommandLine& line) {
                  "number of the first key, so that runs sharing a server use disjoint keys")
       ->capture_default_str();
   app.add_option("--seed", config.seed, "random seed")->capture_default_str();
-  app.add_option("--threads", config.threads, "worker threads (default: min(2, cores))")
+  app.add_option("--threads", config.threads, "worker threads (default: min(2, the CPUs it may run on))")
       ->check(CLI::Range(1U, 256U));
   app.add_option("--timeout-ms", line.timeout_ms,
                  "a request unanswered this long is a timeout; its connection is dropped")
@@ -117,7 +129,7 @@ std::string finish_config(CommandLine& line, const CLI::App& app) {
   config.duration = std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(line.duration_s * 1e9)));
   config.timeout = std::chrono::milliseconds(line.timeout_ms);
   if (app.count("--threads") == 0) {
-    config.threads = std::clamp(std::thread::hardware_concurrency(), 1U, 2U);
+    config.threads = std::min(usable_cpus(), 2U);
   }
   config.threads = static_cast<unsigned>(std::min<std::uint64_t>(config.threads, config.connections));
   if (line.idle) return {};

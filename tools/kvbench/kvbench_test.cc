@@ -3,6 +3,7 @@
 // event-loop kvserver and against a deliberately wrong in-test server.
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -313,6 +314,47 @@ TEST(KvbenchRunTest, EventLoopServerAnswersEveryRequestCorrectly) {
   // A 200-key space written half the time for a second is hit as well as missed.
   EXPECT_GT(run.report["get_hits"].get<std::uint64_t>(), 0U);
   EXPECT_GT(run.report["get_misses"].get<std::uint64_t>(), 0U);
+}
+
+// Under `taskset -c N` kvbench must not start more threads than it has
+// CPUs: two threads on one core starve each other and show as latency.
+TEST(KvbenchRunTest, DefaultThreadsFollowTheCpusItMayRunOn) {
+  cpu_set_t original;
+  ASSERT_EQ(::sched_getaffinity(0, sizeof original, &original), 0);
+  if (CPU_COUNT(&original) < 2) GTEST_SKIP() << "needs a process that may run on two CPUs";
+  std::error_code error;
+  ChildProcess server = ChildProcess::spawn(
+      {KV_SERVER_PATH, "--model", "event-loop", "--port", "0"}, error);
+  ASSERT_FALSE(error) << error.message();
+  const std::optional<std::uint16_t> port = server.wait_listening(milliseconds(5000));
+  ASSERT_TRUE(port.has_value());
+  // Disjoint keys: a GET of a key the other run wrote would count as wrong.
+  const std::vector<std::string> shape = {"--requests", "200", "--connections", "4",
+                                          "--keyspace", "100"};
+  std::vector<std::string> second_shape = shape;
+  second_shape.insert(second_shape.end(), {"--first-key", "100"});
+
+  // kvbench inherits the affinity of the thread that spawns it.
+  cpu_set_t one;
+  CPU_ZERO(&one);
+  for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
+    if (CPU_ISSET(cpu, &original)) {
+      CPU_SET(cpu, &one);
+      break;
+    }
+  }
+  ASSERT_EQ(::sched_setaffinity(0, sizeof one, &one), 0);
+  const BenchRun pinned = run_kvbench(*port, shape);
+  ASSERT_EQ(::sched_setaffinity(0, sizeof original, &original), 0);
+  const BenchRun unpinned = run_kvbench(*port, second_shape);
+  server.stop();
+
+  ASSERT_TRUE(pinned.report.is_object());
+  ASSERT_TRUE(unpinned.report.is_object());
+  EXPECT_EQ(pinned.report["threads"].get<unsigned>(), 1U);
+  EXPECT_EQ(unpinned.report["threads"].get<unsigned>(), 2U);
+  EXPECT_EQ(pinned.exit_code, 0);
+  EXPECT_EQ(unpinned.exit_code, 0);
 }
 #endif
 
