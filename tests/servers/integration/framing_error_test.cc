@@ -4,7 +4,7 @@
 #include <string>
 
 #include "tests/servers/integration/server_fixture.h"
-#include "tests/servers/integration/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 namespace kv::test {
 namespace {

@@ -16,7 +16,7 @@
 
 #include "common/child_process.h"
 #include "tests/servers/integration/process_exit.h"
-#include "tests/servers/integration/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 namespace kv::test {
 namespace {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <thread>
 
-#include "tests/servers/integration/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 namespace kv::test {
 namespace {

@@ -1,4 +1,4 @@
-#include "tests/servers/unit/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 #include <gtest/gtest.h>
 
@@ -23,13 +23,18 @@ std::string put_frame(std::string_view key, std::string_view value) {
 
 std::string get_frame(std::string_view key) { return encode_frame_to_string(make_get(key)); }
 
-std::string kind_frame(std::uint32_t kind) {
-  return encode_frame_to_string(make_message("k", "v", kind));
+std::string kind_frame(std::uint32_t kind, std::string_view key, std::string_view value) {
+  return encode_frame_to_string(make_message(key, value, kind));
 }
 
 std::string raw_frame(std::string_view body) { return encode_raw_frame_to_string(body); }
 
 std::string header(std::uint32_t len) { return encode_header_to_string(len); }
+
+std::string with_bad_footer(std::string frame) {
+  frame.back() = '!';
+  return frame;
+}
 
 std::vector<Message> decode_all(std::string_view bytes) {
   FrameDecoder decoder(DecoderOptions{kMaxConfigurableFrameLen});
@@ -59,6 +64,17 @@ bool is_hit(const Message& m, std::string_view key, std::string_view value) {
 
 bool is_miss(const Message& m, std::string_view key) {
   return same_message(m, make_get_miss(key));
+}
+
+std::string describe(const Message& message) {
+  constexpr std::size_t kShownValueBytes = 40;
+  std::string value = message.value().substr(0, kShownValueBytes);
+  if (message.value().size() > kShownValueBytes) {
+    value += "...(" + std::to_string(message.value().size()) + " bytes)";
+  }
+  return "{key: \"" + message.key() + "\", value: \"" + value +
+         "\", kind: " + std::to_string(message.kind()) +
+         ", status: " + std::to_string(static_cast<int>(message.status())) + "}";
 }
 
 }  // namespace kv::test

@@ -11,7 +11,7 @@
 
 #include "codec/frame_format.h"
 #include "tests/servers/unit/store_lookup.h"
-#include "tests/servers/unit/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 namespace kv {
 namespace {

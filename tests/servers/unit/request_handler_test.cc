@@ -7,7 +7,7 @@
 #include <limits>
 
 #include "tests/servers/unit/store_lookup.h"
-#include "tests/servers/unit/test_frames.h"
+#include "tests/servers/support/test_frames.h"
 
 namespace kv {
 namespace {
