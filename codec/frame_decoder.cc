@@ -17,14 +17,17 @@ DecodeResult FrameDecoder::fail(FrameError error, std::uint32_t len) {
 }
 
 DecodeResult FrameDecoder::decode_frame(Message& message) {
-  if (failed()) [[unlikely]] return failure_;
+  if (failed()) [[unlikely]]
+    return failure_;
   const std::size_t available = input_.readable_bytes();
   if (available < kHeaderBytes) return {};
 
   const std::uint8_t* frame = input_.peek();
   const std::uint32_t len = read_frame_len(frame);
-  if (len < kMinFrameLen) [[unlikely]] return fail(FrameError::kLengthTooSmall, len);
-  if (len > options_.max_frame_len) [[unlikely]] return fail(FrameError::kLengthTooLarge, len);
+  if (len < kMinFrameLen) [[unlikely]]
+    return fail(FrameError::kLengthTooSmall, len);
+  if (len > options_.max_frame_len) [[unlikely]]
+    return fail(FrameError::kLengthTooLarge, len);
   // No overflow: len <= kMaxConfigurableFrameLen < SIZE_MAX - kHeaderBytes.
   const std::size_t frame_bytes = kHeaderBytes + static_cast<std::size_t>(len);
   if (available < frame_bytes) return {};

@@ -6,12 +6,18 @@ namespace kv {
 
 std::string_view result_name(Result result) {
   switch (result) {
-    case Result::kPass: return "PASS";
-    case Result::kFail: return "FAIL";
-    case Result::kLenient: return "LENIENT";
-    case Result::kSkip: return "SKIP";
-    case Result::kError: return "ERROR";
-    case Result::kKnownFailing: return "KNOWN-FAILING";
+    case Result::kPass:
+      return "PASS";
+    case Result::kFail:
+      return "FAIL";
+    case Result::kLenient:
+      return "LENIENT";
+    case Result::kSkip:
+      return "SKIP";
+    case Result::kError:
+      return "ERROR";
+    case Result::kKnownFailing:
+      return "KNOWN-FAILING";
   }
   return "?";
 }
@@ -22,13 +28,18 @@ std::string duration_text(double ms) {
   return fmt::format("{:.1f} s", ms / 1000);
 }
 
-std::string_view level_name(Level level) { return level == Level::kMust ? "MUST" : "SHOULD"; }
+std::string_view level_name(Level level) {
+  return level == Level::kMust ? "MUST" : "SHOULD";
+}
 
 std::string_view profile_scope_name(ProfileScope scope) {
   switch (scope) {
-    case ProfileScope::kAny: return "any";
-    case ProfileScope::kConcurrentOnly: return "concurrent";
-    case ProfileScope::kSequentialOnly: return "sequential";
+    case ProfileScope::kAny:
+      return "any";
+    case ProfileScope::kConcurrentOnly:
+      return "concurrent";
+    case ProfileScope::kSequentialOnly:
+      return "sequential";
   }
   return "?";
 }
@@ -37,16 +48,30 @@ Verdict fail_verdict(std::string expected, std::string observed) {
   return {Result::kFail, std::move(expected), std::move(observed)};
 }
 
-Verdict error_verdict(std::string what) { return {Result::kError, "", std::move(what)}; }
+Verdict error_verdict(std::string what) {
+  return {Result::kError, "", std::move(what)};
+}
 
 void RunSummary::add(Result result) {
   switch (result) {
-    case Result::kPass: ++pass; break;
-    case Result::kFail: ++fail; break;
-    case Result::kLenient: ++lenient; break;
-    case Result::kSkip: ++skip; break;
-    case Result::kError: ++error; break;
-    case Result::kKnownFailing: ++known_failing; break;
+    case Result::kPass:
+      ++pass;
+      break;
+    case Result::kFail:
+      ++fail;
+      break;
+    case Result::kLenient:
+      ++lenient;
+      break;
+    case Result::kSkip:
+      ++skip;
+      break;
+    case Result::kError:
+      ++error;
+      break;
+    case Result::kKnownFailing:
+      ++known_failing;
+      break;
   }
 }
 

@@ -11,12 +11,24 @@ std::string ConsoleReport::paint(Result result, std::string_view text) const {
   if (!color_) return std::string(text);
   const char* code = "0";
   switch (result) {
-    case Result::kPass: code = "32"; break;
-    case Result::kFail: code = "1;31"; break;
-    case Result::kLenient: code = "33"; break;
-    case Result::kSkip: code = "2"; break;
-    case Result::kError: code = "1;35"; break;
-    case Result::kKnownFailing: code = "36"; break;
+    case Result::kPass:
+      code = "32";
+      break;
+    case Result::kFail:
+      code = "1;31";
+      break;
+    case Result::kLenient:
+      code = "33";
+      break;
+    case Result::kSkip:
+      code = "2";
+      break;
+    case Result::kError:
+      code = "1;35";
+      break;
+    case Result::kKnownFailing:
+      code = "36";
+      break;
   }
   return fmt::format("\x1b[{}m{}\x1b[0m", code, text);
 }
@@ -42,8 +54,8 @@ void ConsoleReport::case_finished(const CaseReport& r, std::size_t done, std::si
 }
 
 void ConsoleReport::summary(const RunReport& run) {
-  fmt::print(out_, "\nkvconform {} — target {}, profile {}, seed {}, {}\n", "summary",
-             run.target, run.profile, run.seed, duration_text(run.duration_ms));
+  fmt::print(out_, "\nkvconform {} — target {}, profile {}, seed {}, {}\n", "summary", run.target,
+             run.profile, run.seed, duration_text(run.duration_ms));
   bool header = false;
   for (const CaseReport& r : run.cases) {
     if (r.result == Result::kPass || r.result == Result::kSkip) continue;
@@ -53,18 +65,22 @@ void ConsoleReport::summary(const RunReport& run) {
     }
     std::string seen = r.observed.substr(0, r.observed.find('\n'));
     if (seen.size() > 90) seen = seen.substr(0, 87) + "...";
-    fmt::print(out_, "  {} {:<6} {:<44} {}\n", paint(r.result, fmt::format("{:<13}", result_name(r.result))),
-               level_name(r.level), r.id, seen);
+    fmt::print(out_, "  {} {:<6} {:<44} {}\n",
+               paint(r.result, fmt::format("{:<13}", result_name(r.result))), level_name(r.level),
+               r.id, seen);
   }
   for (const CaseReport& r : run.cases) {
     if (run.profile == "concurrent" && r.id.starts_with("11.3/") && r.result == Result::kFail) {
-      fmt::print(out_, "\n  hint: {} failed. If the server serves one connection at a time, run with "
-                       "--profile sequential;\n        otherwise cases running in parallel also time out "
-                       "and fail.\n", r.id);
+      fmt::print(out_,
+                 "\n  hint: {} failed. If the server serves one connection at a time, run with "
+                 "--profile sequential;\n        otherwise cases running in parallel also time out "
+                 "and fail.\n",
+                 r.id);
     }
   }
   const RunSummary& s = run.summary;
-  fmt::print(out_, "\n  {} total: {} pass, {} fail, {} lenient, {} known-failing, {} skip, {} error\n",
+  fmt::print(out_,
+             "\n  {} total: {} pass, {} fail, {} lenient, {} known-failing, {} skip, {} error\n",
              s.total(), s.pass, s.fail, s.lenient, s.known_failing, s.skip, s.error);
   const int code = run.exit_code();
   fmt::print(out_, "  verdict: {}\n",
@@ -83,10 +99,10 @@ void print_case_list(std::FILE* out, const CaseRegistry& registry) {
 void print_case_explanation(std::FILE* out, const CaseDef& def, const RunOptions& options) {
   fmt::print(out, "{}\n", def.id);
   fmt::print(out, "  rule:      SPEC {} ({}): {}\n", def.rule, level_name(def.level), def.quote);
-  fmt::print(out, "  profile:   {}\n", def.scope == ProfileScope::kAny
-                                           ? std::string("every profile")
-                                           : fmt::format("{} only (SKIP otherwise)",
-                                                         profile_scope_name(def.scope)));
+  fmt::print(out, "  profile:   {}\n",
+             def.scope == ProfileScope::kAny
+                 ? std::string("every profile")
+                 : fmt::format("{} only (SKIP otherwise)", profile_scope_name(def.scope)));
   fmt::print(out, "  sends:     {}\n", def.sends);
   fmt::print(out, "  expects:   {}\n", def.expects);
   if (!def.legal.empty()) fmt::print(out, "  legal:     {}\n", def.legal);

@@ -79,12 +79,15 @@ std::string case_details(const CaseReport& r) {
   for (const std::string& note : r.notes) {
     out += fmt::format("<tr><td>note</td><td>{}</td></tr>", xml_escape(note));
   }
-  out += fmt::format("<tr><td>rerun</td><td><code>{}</code></td></tr></table>\n", xml_escape(r.rerun));
+  out +=
+      fmt::format("<tr><td>rerun</td><td><code>{}</code></td></tr></table>\n", xml_escape(r.rerun));
   if (!r.wire_log.empty()) out += wire_log_html(r.wire_log);
   return out + "</details>\n";
 }
 
-std::string section_of(const std::string& rule) { return rule.substr(0, rule.find('.')); }
+std::string section_of(const std::string& rule) {
+  return rule.substr(0, rule.find('.'));
+}
 
 }  // namespace
 
@@ -104,8 +107,9 @@ std::string report_to_html(const RunReport& run) {
                       ok ? "Conforms: every MUST case passed" : "Does not conform");
   html += "<div class=\"counts\">";
   const std::pair<Result, int> counts[] = {
-      {Result::kPass, s.pass},   {Result::kFail, s.fail}, {Result::kLenient, s.lenient},
-      {Result::kKnownFailing, s.known_failing}, {Result::kSkip, s.skip}, {Result::kError, s.error}};
+      {Result::kPass, s.pass},       {Result::kFail, s.fail},
+      {Result::kLenient, s.lenient}, {Result::kKnownFailing, s.known_failing},
+      {Result::kSkip, s.skip},       {Result::kError, s.error}};
   for (const auto& [result, count] : counts) {
     html += fmt::format("<span class=\"{0}\">{0}: {1}</span>", result_name(result), count);
   }

@@ -21,13 +21,20 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
 std::string describe_event(const ReadEvent& event) {
   switch (event.kind) {
-    case ReadEventKind::kFrame: return "response " + describe_message(event.message);
-    case ReadEventKind::kBadBody: return "a response frame whose body does not parse: " + event.detail;
-    case ReadEventKind::kBadFrame: return "a response stream with a framing error: " + event.detail;
-    case ReadEventKind::kEof: return "server closed the connection (EOF)" + event.detail;
-    case ReadEventKind::kReset: return "server reset the connection (RST)" + event.detail;
-    case ReadEventKind::kTimeout: return "nothing within " + event.detail;
-    case ReadEventKind::kIoError: return "socket error: " + event.detail;
+    case ReadEventKind::kFrame:
+      return "response " + describe_message(event.message);
+    case ReadEventKind::kBadBody:
+      return "a response frame whose body does not parse: " + event.detail;
+    case ReadEventKind::kBadFrame:
+      return "a response stream with a framing error: " + event.detail;
+    case ReadEventKind::kEof:
+      return "server closed the connection (EOF)" + event.detail;
+    case ReadEventKind::kReset:
+      return "server reset the connection (RST)" + event.detail;
+    case ReadEventKind::kTimeout:
+      return "nothing within " + event.detail;
+    case ReadEventKind::kIoError:
+      return "socket error: " + event.detail;
   }
   return "?";
 }
@@ -177,9 +184,9 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
 
     Buffer& input = decoder_.input();
     input.ensure_writable(kReadChunk);
-    auto outcome = co_await (
-        socket_.async_read_some(asio::buffer(input.write_ptr(), kReadChunk), kTuple) ||
-        timer_.async_wait(kTuple));
+    auto outcome =
+        co_await (socket_.async_read_some(asio::buffer(input.write_ptr(), kReadChunk), kTuple) ||
+                  timer_.async_wait(kTuple));
     if (outcome.index() == 1) {
       event.kind = ReadEventKind::kTimeout;
       event.detail = fmt::format("{} ms", timeout.count());

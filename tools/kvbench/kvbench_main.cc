@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -86,7 +85,8 @@ void define_flags(CLI::App& app, CommandLine& line) {
                  "number of the first key, so that runs sharing a server use disjoint keys")
       ->capture_default_str();
   app.add_option("--seed", config.seed, "random seed")->capture_default_str();
-  app.add_option("--threads", config.threads, "worker threads (default: min(2, the CPUs it may run on))")
+  app.add_option("--threads", config.threads,
+                 "worker threads (default: min(2, the CPUs it may run on))")
       ->check(CLI::Range(1U, 256U));
   app.add_option("--timeout-ms", line.timeout_ms,
                  "a request unanswered this long is a timeout; its connection is dropped")
@@ -126,12 +126,14 @@ std::string finish_config(CommandLine& line, const CLI::App& app) {
   if (!parse_ratio(line.ratio, config.put_weight, config.get_weight)) {
     return "--ratio must be PUT:GET, two integers that are not both 0, got \"" + line.ratio + "\"";
   }
-  config.duration = std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(line.duration_s * 1e9)));
+  config.duration =
+      std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(line.duration_s * 1e9)));
   config.timeout = std::chrono::milliseconds(line.timeout_ms);
   if (app.count("--threads") == 0) {
     config.threads = std::min(usable_cpus(), 2U);
   }
-  config.threads = static_cast<unsigned>(std::min<std::uint64_t>(config.threads, config.connections));
+  config.threads =
+      static_cast<unsigned>(std::min<std::uint64_t>(config.threads, config.connections));
   if (line.idle) return {};
   return kv::check_workload_shape(config.shape, config.connections);
 }

@@ -1,6 +1,7 @@
 // Tests of kvbench: its histogram, its RESP reply parser, its workload and
 // request frames, and whole runs of the kvbench binary against a real
 // event-loop kvserver and against a deliberately wrong in-test server.
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -8,17 +9,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
-
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "codec/frame_decoder.h"
 #include "codec/frame_encoder.h"
@@ -155,7 +153,8 @@ TEST(RespReplyParserTest, ParsesEachReplyType) {
 }
 
 TEST(RespReplyParserTest, EveryProperPrefixNeedsMore) {
-  for (std::string_view whole : {"+OK\r\n", "-ERR x\r\n", "$3\r\nabc\r\n", "$-1\r\n", "$0\r\n\r\n"}) {
+  for (std::string_view whole :
+       {"+OK\r\n", "-ERR x\r\n", "$3\r\nabc\r\n", "$-1\r\n", "$0\r\n\r\n"}) {
     for (std::size_t n = 0; n < whole.size(); ++n) {
       EXPECT_EQ(parse(whole.substr(0, n)).result.status, RespParseStatus::kNeedMore)
           << whole << " cut at " << n;
@@ -192,7 +191,8 @@ TEST(WorkloadTest, KeysAreFixedSizeAndDistinct) {
   EXPECT_EQ(make_key(42, 2), "42");
   EXPECT_FALSE(check_workload_shape({.key_size = 3, .value_size = 1, .keyspace = 1001}, 1).empty());
   EXPECT_FALSE(check_workload_shape({.key_size = 16, .value_size = 1, .keyspace = 10}, 11).empty());
-  EXPECT_TRUE(check_workload_shape({.key_size = 4, .value_size = 1, .keyspace = 10000}, 10).empty());
+  EXPECT_TRUE(
+      check_workload_shape({.key_size = 4, .value_size = 1, .keyspace = 10000}, 10).empty());
   EXPECT_FALSE(
       check_workload_shape({.key_size = 4, .value_size = 1, .keyspace = 10, .first_key = 9991}, 1)
           .empty());
@@ -230,7 +230,8 @@ TEST(WorkloadTest, StampsRoundTripAndDiffer) {
 }
 
 TEST(RequestTemplatesTest, KvPutDecodesToTheStampedValue) {
-  const RequestTemplates templates(WireProtocol::kKv, {.key_size = 16, .value_size = 100, .keyspace = 50});
+  const RequestTemplates templates(WireProtocol::kKv,
+                                   {.key_size = 16, .value_size = 100, .keyspace = 50});
   FrameDecoder decoder;
   templates.append_put(7, 99, decoder.input());
   templates.append_get(8, decoder.input());
@@ -249,7 +250,8 @@ TEST(RequestTemplatesTest, RespCommandsAreBulkArrays) {
   EXPECT_EQ(encode_put_request(WireProtocol::kResp, "k1", "abc"),
             "*3\r\n$3\r\nSET\r\n$2\r\nk1\r\n$3\r\nabc\r\n");
   EXPECT_EQ(encode_get_request(WireProtocol::kResp, "k1"), "*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n");
-  const RequestTemplates templates(WireProtocol::kResp, {.key_size = 4, .value_size = 14, .keyspace = 10});
+  const RequestTemplates templates(WireProtocol::kResp,
+                                   {.key_size = 4, .value_size = 14, .keyspace = 10});
   Buffer out;
   templates.append_put(3, 1, out);
   const auto written = out.readable();
@@ -269,7 +271,8 @@ BenchRun run_kvbench(std::uint16_t port, const std::vector<std::string>& extra) 
   const std::string json_path = ::testing::TempDir() + "kvbench_test_" +
                                 std::to_string(::getpid()) + "_" + std::to_string(port) + ".json";
   std::vector<std::string> argv = {KVBENCH_PATH, "--target", "127.0.0.1:" + std::to_string(port),
-                                   "--json", json_path, "--timeout-ms", "3000"};
+                                   "--json",     json_path,  "--timeout-ms",
+                                   "3000"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   std::error_code error;
   ChildProcess bench = ChildProcess::spawn(argv, error);
@@ -298,13 +301,13 @@ BenchRun run_kvbench(std::uint16_t port, const std::vector<std::string>& extra) 
 #ifdef KV_SERVER_PATH
 TEST(KvbenchRunTest, EventLoopServerAnswersEveryRequestCorrectly) {
   std::error_code error;
-  ChildProcess server = ChildProcess::spawn(
-      {KV_SERVER_PATH, "--model", "event-loop", "--port", "0"}, error);
+  ChildProcess server =
+      ChildProcess::spawn({KV_SERVER_PATH, "--model", "event-loop", "--port", "0"}, error);
   ASSERT_FALSE(error) << error.message();
   const std::optional<std::uint16_t> port = server.wait_listening(milliseconds(5000));
   ASSERT_TRUE(port.has_value());
-  const BenchRun run = run_kvbench(*port, {"--duration", "1", "--connections", "8",
-                                           "--pipeline", "4", "--keyspace", "200"});
+  const BenchRun run = run_kvbench(
+      *port, {"--duration", "1", "--connections", "8", "--pipeline", "4", "--keyspace", "200"});
   server.stop();
   ASSERT_TRUE(run.report.is_object());
   EXPECT_EQ(run.exit_code, 0);
@@ -323,14 +326,14 @@ TEST(KvbenchRunTest, DefaultThreadsFollowTheCpusItMayRunOn) {
   ASSERT_EQ(::sched_getaffinity(0, sizeof original, &original), 0);
   if (CPU_COUNT(&original) < 2) GTEST_SKIP() << "needs a process that may run on two CPUs";
   std::error_code error;
-  ChildProcess server = ChildProcess::spawn(
-      {KV_SERVER_PATH, "--model", "event-loop", "--port", "0"}, error);
+  ChildProcess server =
+      ChildProcess::spawn({KV_SERVER_PATH, "--model", "event-loop", "--port", "0"}, error);
   ASSERT_FALSE(error) << error.message();
   const std::optional<std::uint16_t> port = server.wait_listening(milliseconds(5000));
   ASSERT_TRUE(port.has_value());
   // Disjoint keys: a GET of a key the other run wrote would count as wrong.
-  const std::vector<std::string> shape = {"--requests", "200", "--connections", "4",
-                                          "--keyspace", "100"};
+  const std::vector<std::string> shape = {"--requests", "200",        "--connections",
+                                          "4",          "--keyspace", "100"};
   std::vector<std::string> second_shape = shape;
   second_shape.insert(second_shape.end(), {"--first-key", "100"});
 
@@ -406,7 +409,8 @@ class WrongValueServer {
       const ssize_t n = ::recv(fd, input.write_ptr(), input.writable_bytes(), 0);
       if (n <= 0) break;
       input.commit(static_cast<std::size_t>(n));
-      while (decoder.next(request).status == DecodeStatus::kFrame) encode_frame(answer(request), out);
+      while (decoder.next(request).status == DecodeStatus::kFrame)
+        encode_frame(answer(request), out);
       while (!out.empty()) {
         const ssize_t sent = ::send(fd, out.peek(), out.readable_bytes(), MSG_NOSIGNAL);
         if (sent <= 0) break;

@@ -21,15 +21,21 @@ std::string put_frame(std::string_view key, std::string_view value) {
   return encode_frame_to_string(make_put(key, value));
 }
 
-std::string get_frame(std::string_view key) { return encode_frame_to_string(make_get(key)); }
+std::string get_frame(std::string_view key) {
+  return encode_frame_to_string(make_get(key));
+}
 
 std::string kind_frame(std::uint32_t kind, std::string_view key, std::string_view value) {
   return encode_frame_to_string(make_message(key, value, kind));
 }
 
-std::string raw_frame(std::string_view body) { return encode_raw_frame_to_string(body); }
+std::string raw_frame(std::string_view body) {
+  return encode_raw_frame_to_string(body);
+}
 
-std::string header(std::uint32_t len) { return encode_header_to_string(len); }
+std::string header(std::uint32_t len) {
+  return encode_header_to_string(len);
+}
 
 std::string with_bad_footer(std::string frame) {
   frame.back() = '!';
@@ -54,9 +60,13 @@ std::vector<Message> decode_all(std::string_view bytes) {
   return messages;
 }
 
-bool is_put_ack(const Message& m) { return same_message(m, make_put_ack()); }
+bool is_put_ack(const Message& m) {
+  return same_message(m, make_put_ack());
+}
 
-bool is_error(const Message& m) { return same_message(m, make_error_response()); }
+bool is_error(const Message& m) {
+  return same_message(m, make_error_response());
+}
 
 bool is_hit(const Message& m, std::string_view key, std::string_view value) {
   return same_message(m, make_get_hit(key, value));

@@ -18,7 +18,8 @@ Message make_message(std::string_view key, std::string_view value, std::uint32_t
 std::string put_frame(std::string_view key, std::string_view value);
 std::string get_frame(std::string_view key);
 // A request of `kind` with a key and a value, for kinds the server rejects.
-std::string kind_frame(std::uint32_t kind, std::string_view key = "k", std::string_view value = "v");
+std::string kind_frame(std::uint32_t kind, std::string_view key = "k",
+                       std::string_view value = "v");
 // A frame whose BODY is `body`, taken as is.
 std::string raw_frame(std::string_view body);
 // Four header bytes holding `len`.
