@@ -28,7 +28,6 @@ class Acceptor {
   explicit Acceptor(int listener);
 
   AcceptStatus accept(UniqueFd& connection, std::error_code& error);
-  int listener() const { return listener_; }
 
  private:
   AcceptStatus shed_one(std::error_code& error);

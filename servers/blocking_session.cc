@@ -2,8 +2,6 @@
 
 #include <poll.h>
 
-#include <cerrno>
-
 #include "servers/connection.h"
 #include "servers/socket_io.h"
 
@@ -45,7 +43,7 @@ Step next_step(int fd, Connection& connection) {
   if (connection.wants_write()) return write_step(fd, connection);
   if (connection.wants_write_shutdown()) {
     if (shutdown_write(fd)) return Step::kFinished;
-    connection.on_write_shutdown(Clock::now());
+    connection.on_write_shutdown();
     return Step::kContinue;
   }
   if (connection.wants_read()) return read_step(fd, connection);

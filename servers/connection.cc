@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "codec/frame_encoder.h"
+#include "codec/message_builders.h"
 
 namespace kv {
 
@@ -45,7 +46,7 @@ void Connection::on_output_written(std::size_t n, TimePoint now) {
   finish_flushing_if_done();
 }
 
-void Connection::on_write_shutdown(TimePoint /*now*/) {
+void Connection::on_write_shutdown() {
   if (phase_ != Phase::kFlushingThenShutdown) return;
   // Lingering waits for the peer's EOF; if that came already, we are done.
   phase_ = eof_seen_ ? Phase::kDone : Phase::kLingering;
@@ -85,7 +86,7 @@ void Connection::decode_available(TimePoint now) {
         append_response(response_);
         break;
       case DecodeStatus::kBadBody:
-        append_response(RequestHandler::error_response());
+        append_response(make_error_response());
         break;
       case DecodeStatus::kFramingError:
         enter_framing_error(now);
@@ -94,7 +95,6 @@ void Connection::decode_available(TimePoint now) {
         if (eof_seen_) {
           // Clean end or truncation: either way no more requests, and a
           // partial frame is dropped without effect (SPEC 6.5).
-          decoder_.finish();
           phase_ = Phase::kFlushingThenClose;
           discard_input();
           finish_flushing_if_done();
@@ -105,7 +105,7 @@ void Connection::decode_available(TimePoint now) {
 }
 
 void Connection::enter_framing_error(TimePoint now) {
-  append_response(RequestHandler::error_response());
+  append_response(make_error_response());
   phase_ = Phase::kFlushingThenShutdown;
   close_deadline_ = now + options_.error_close_delay;
   discard_input();
@@ -117,7 +117,7 @@ void Connection::append_response(const Message& response) {
   // answered with the error response. The error response (7 bytes of LEN)
   // is always sent, even under a configured maximum below its size.
   if (encode_frame(response, output_, options_.max_frame_len)) {
-    encode_frame(RequestHandler::error_response(), output_, kMaxConfigurableFrameLen);
+    encode_frame(make_error_response(), output_, kMaxConfigurableFrameLen);
   }
 }
 

@@ -85,7 +85,7 @@ class Connection {
   // Call after `n` bytes of pending_output() were written.
   void on_output_written(std::size_t n, TimePoint now);
   // Call after the owner shut the socket down for writing.
-  void on_write_shutdown(TimePoint now);
+  void on_write_shutdown();
 
   // True while the owner should read from the socket.
   bool wants_read() const;

@@ -72,7 +72,10 @@ class EventLoop {
     const auto it = connections_.find(event.fd);
     if (it == connections_.end()) return;  // The stop pipe, or a closed fd.
     Watched& watched = it->second;
-    if (pump_input(event.fd, watched.connection->state).close) {
+    // Errors and hang-ups come as read readiness too (see PollEvent), so
+    // the read that reports them still happens.
+    if ((event.ready & kInterestRead) != 0U &&
+        pump_input(event.fd, watched.connection->state).close) {
       close_connection(it);
       return;
     }

@@ -4,8 +4,8 @@
 // connections. Exits 0 after SIGINT or SIGTERM, 2 on a bad command line or
 // a listen failure, 1 if the model's loop fails.
 #include <CLI/CLI.hpp>
-#include <cstdio>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,13 +30,14 @@ int fail(int code, const std::string& message) {
 struct CommandLine {
   std::string model;
   kv::ServerOptions options;
-  std::uint32_t max_frame_bytes = kv::kDefaultMaxFrameLen;
-  std::int64_t idle_timeout_ms = 10000;
+  // The connection options' defaults, as flags.
+  std::uint32_t max_frame_bytes = options.connection.max_frame_len;
+  std::int64_t idle_timeout_ms = options.connection.idle_timeout.count();
 };
 
 void define_flags(CLI::App& app, CommandLine& line) {
-  std::vector<std::string> models = {"single-blocking", "multi-blocking", "busy-wait",
-                                     "event-loop"};
+  std::vector<std::string> models;
+  for (std::string_view name : kv::server_model_names()) models.emplace_back(name);
   std::vector<std::string> pollers;
   for (std::string_view name : kv::available_pollers()) pollers.emplace_back(name);
   app.add_option("--model", line.model, "server model")->required()->check(CLI::IsMember(models));
@@ -60,7 +61,9 @@ void define_flags(CLI::App& app, CommandLine& line) {
 
 int run(const CommandLine& line) {
   kv::ServerOptions options = line.options;
-  options.model = *kv::server_model_from_name(line.model);
+  const std::optional<kv::ServerModel> model = kv::server_model_from_name(line.model);
+  if (!model) return fail(kExitUsage, "unknown model: " + line.model);
+  options.model = *model;
   options.connection.max_frame_len = line.max_frame_bytes;
   options.connection.idle_timeout = std::chrono::milliseconds(line.idle_timeout_ms);
 

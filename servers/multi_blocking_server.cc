@@ -73,8 +73,9 @@ std::error_code run_multi_blocking(const ServerContext& context) {
     if (wait == WaitResult::kStopped) break;
     if (wait == WaitResult::kTimedOut) continue;
     accept_pending(acceptor, [&](UniqueFd connection) {
-      workers.reap();
-      // Above the bound the socket is closed right here, on return.
+      // The pool counts finished threads not yet joined, so reap before
+      // refusing. Above the bound the socket is closed right here, on return.
+      if (workers.size() >= context.options.max_connections) workers.reap();
       if (workers.size() >= context.options.max_connections) return;
       // A failed start has already closed the connection, like the bound
       // above; the next one may well succeed, so there is nothing to undo.

@@ -85,7 +85,7 @@ PumpOutcome pump_output(int fd, Connection& connection) {
       outcome.close = true;
       return outcome;
     }
-    connection.on_write_shutdown(Clock::now());
+    connection.on_write_shutdown();
     outcome.progressed = true;
   }
   outcome.close = connection.should_close(Clock::now());

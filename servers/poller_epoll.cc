@@ -1,6 +1,5 @@
 // The epoll backend (Linux), level-triggered.
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <array>
 #include <cerrno>

@@ -18,13 +18,6 @@ void RequestHandler::handle(const Message& request, Message& response) const {
   }
 }
 
-Message RequestHandler::error_response() {
-  Message response;
-  response.set_kind(kKindError);
-  response.set_status(NotOk);
-  return response;
-}
-
 void RequestHandler::handle_put(const Message& request, Message& response) const {
   store_.put(request.key(), request.value());
   response.set_kind(kKindPutOrUpdate);

@@ -24,10 +24,6 @@ class RequestHandler {
   // Safe to call from several threads at once (each with its own response).
   void handle(const Message& request, Message& response) const;
 
-  // The answer to a bad body, a framing error, or a response that cannot be
-  // framed: {kind 0, NotOk} (SPEC 6.1, 6.4).
-  static Message error_response();
-
  private:
   void handle_put(const Message& request, Message& response) const;
   void handle_get(const Message& request, Message& response) const;

@@ -15,11 +15,10 @@ constexpr std::array<std::pair<ServerModel, std::string_view>, 4> kModelNames = 
 
 }  // namespace
 
-std::string_view server_model_name(ServerModel model) {
-  for (const auto& [candidate, name] : kModelNames) {
-    if (candidate == model) return name;
-  }
-  return "unknown";
+std::vector<std::string_view> server_model_names() {
+  std::vector<std::string_view> names;
+  for (const auto& [model, name] : kModelNames) names.push_back(name);
+  return names;
 }
 
 std::optional<ServerModel> server_model_from_name(std::string_view name) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
 
 #include "servers/connection.h"
 #include "servers/request_handler.h"
@@ -18,8 +19,10 @@ namespace kv {
 
 enum class ServerModel { kSingleBlocking, kMultiBlocking, kBusyWait, kEventLoop };
 
-// "single-blocking", "multi-blocking", "busy-wait" or "event-loop".
-std::string_view server_model_name(ServerModel model);
+// The model names, in ServerModel order: "single-blocking",
+// "multi-blocking", "busy-wait" and "event-loop".
+std::vector<std::string_view> server_model_names();
+// The model with that name; nullopt if no model has it.
 std::optional<ServerModel> server_model_from_name(std::string_view name);
 
 struct ServerOptions {

@@ -20,8 +20,6 @@ class UniqueFd {
 
   int get() const { return fd_; }
   bool valid() const { return fd_ >= 0; }
-  // Gives up ownership without closing.
-  int release() { return std::exchange(fd_, -1); }
   // Closes the owned descriptor (if any) and takes `fd`.
   void reset(int fd = -1);
 

@@ -5,7 +5,6 @@
 
 #include "tests/servers/integration/process_exit.h"
 #include "tests/servers/integration/server_fixture.h"
-#include "tests/servers/support/test_frames.h"
 
 namespace kv::test {
 namespace {

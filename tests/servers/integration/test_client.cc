@@ -37,8 +37,7 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
 }
 
 ::testing::AssertionResult TestClient::send_in_pieces(std::string_view bytes,
-                                                      std::size_t piece_bytes,
-                                                      milliseconds pause) {
+                                                      std::size_t piece_bytes, milliseconds pause) {
   while (!bytes.empty()) {
     const std::size_t piece = std::min(piece_bytes, bytes.size());
     if (auto sent = send(bytes.substr(0, piece)); !sent) return sent;
@@ -56,8 +55,8 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
 ::testing::AssertionResult TestClient::receive(Message& message, milliseconds timeout) {
   const ReceiveResult result = client_.receive(message, timeout);
   if (result.status == ReceiveStatus::kMessage) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected a response within " << timeout.count()
-                                       << " ms, got " << describe(result);
+  return ::testing::AssertionFailure()
+         << "expected a response within " << timeout.count() << " ms, got " << describe(result);
 }
 
 ::testing::AssertionResult TestClient::expect(const Message& expected, milliseconds timeout) {
@@ -73,22 +72,24 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
 }
 
 ::testing::AssertionResult TestClient::expect_silence(milliseconds wait) {
-  Message message;
-  const ReceiveResult result = client_.receive(message, wait);
-  if (result.status == ReceiveStatus::kTimeout) return ::testing::AssertionSuccess();
-  ::testing::AssertionResult failure = ::testing::AssertionFailure();
-  failure << "expected nothing for " << wait.count() << " ms, got " << kv::describe(result);
-  if (result.status == ReceiveStatus::kMessage) failure << ": " << describe(message);
-  return failure;
+  return expect_receive_status(ReceiveStatus::kTimeout, wait,
+                               "nothing for " + std::to_string(wait.count()) + " ms");
 }
 
 ::testing::AssertionResult TestClient::expect_closed(milliseconds timeout) {
+  return expect_receive_status(
+      ReceiveStatus::kClosed, timeout,
+      "the server to close within " + std::to_string(timeout.count()) + " ms");
+}
+
+::testing::AssertionResult TestClient::expect_receive_status(ReceiveStatus wanted,
+                                                             milliseconds timeout,
+                                                             const std::string& expected) {
   Message message;
   const ReceiveResult result = client_.receive(message, timeout);
-  if (result.status == ReceiveStatus::kClosed) return ::testing::AssertionSuccess();
+  if (result.status == wanted) return ::testing::AssertionSuccess();
   ::testing::AssertionResult failure = ::testing::AssertionFailure();
-  failure << "expected the server to close within " << timeout.count() << " ms, got "
-          << kv::describe(result);
+  failure << "expected " << expected << ", got " << kv::describe(result);
   if (result.status == ReceiveStatus::kMessage) failure << ": " << describe(message);
   return failure;
 }
@@ -99,13 +100,13 @@ TestClient::TestClient(std::uint16_t port, ConnectOptions options)
   const ReceiveResult first = client_.receive(message, timeout);
   if (first.status == ReceiveStatus::kClosed) return ::testing::AssertionSuccess();
   if (first.status != ReceiveStatus::kMessage) {
-    return ::testing::AssertionFailure() << "expected an optional error response and a close "
-                                         << "within " << timeout.count() << " ms, got "
-                                         << kv::describe(first);
+    return ::testing::AssertionFailure()
+           << "expected an optional error response and a close "
+           << "within " << timeout.count() << " ms, got " << kv::describe(first);
   }
   if (!same_message(message, make_unknown_kind_response(0))) {
-    return ::testing::AssertionFailure() << "expected {kind: 0, status: NotOk} or a close, got "
-                                         << describe(message);
+    return ::testing::AssertionFailure()
+           << "expected {kind: 0, status: NotOk} or a close, got " << describe(message);
   }
   return expect_closed(left_until(deadline));
 }

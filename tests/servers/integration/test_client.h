@@ -64,6 +64,11 @@ class TestClient {
   BlockingClient& raw() { return client_; }
 
  private:
+  // Receives once, within `timeout`, and passes when the receive ends with
+  // `wanted`; otherwise says it `expected` (a phrase) and what came instead.
+  ::testing::AssertionResult expect_receive_status(ReceiveStatus wanted, milliseconds timeout,
+                                                   const std::string& expected);
+
   BlockingClient client_;
   std::error_code connect_error_;
 };

@@ -6,12 +6,11 @@
 
 #include <chrono>
 #include <string>
-#include <tuple>
 #include <vector>
 
 #include "codec/frame_format.h"
-#include "tests/servers/unit/store_lookup.h"
 #include "tests/servers/support/test_frames.h"
+#include "tests/servers/unit/store_lookup.h"
 
 namespace kv {
 namespace {
@@ -142,19 +141,14 @@ void PrintTo(const FramingErrorCase& error_case, std::ostream* out) {
 class FramingErrorTest : public ConnectionTest,
                          public ::testing::WithParamInterface<FramingErrorCase> {};
 
-std::string bad_footer_put() {
-  std::string frame = put_frame("bad", "frame");
-  frame.back() = '!';
-  return frame;
-}
-
 INSTANTIATE_TEST_SUITE_P(
     Errors, FramingErrorTest,
     ::testing::Values(FramingErrorCase{"LengthTooSmall", header(4) + "xxxx"},
                       FramingErrorCase{"LengthZero", header(0)},
                       FramingErrorCase{"LengthTooLarge", header(kDefaultMaxFrameLen + 1)},
                       FramingErrorCase{"LengthMaxUint", header(0xFFFFFFFFU) + "body"},
-                      FramingErrorCase{"BadFooter", bad_footer_put()}),
+                      FramingErrorCase{"BadFooter",
+                                       test::with_bad_footer(put_frame("bad", "frame"))}),
     [](const auto& info) { return std::string(info.param.name); });
 
 TEST_P(FramingErrorTest, GoodFramesThenErrorResponseThenClose_Rules6_1to6_3) {
@@ -167,11 +161,12 @@ TEST_P(FramingErrorTest, GoodFramesThenErrorResponseThenClose_Rules6_1to6_3) {
   EXPECT_TRUE(is_hit(out[1], "a", "1"));
   EXPECT_TRUE(is_error(out[2]));
   EXPECT_EQ(test::stored_value(store_, "bad"), std::nullopt) << "the bad frame changes nothing";
-  EXPECT_EQ(test::stored_value(store_, "after"), std::nullopt) << "bytes after the error are not decoded";
+  EXPECT_EQ(test::stored_value(store_, "after"), std::nullopt)
+      << "bytes after the error are not decoded";
 
   // Output flushed: FIN, then discard input until the peer's EOF.
   EXPECT_TRUE(c.wants_write_shutdown());
-  c.on_write_shutdown(t0_);
+  c.on_write_shutdown();
   EXPECT_FALSE(c.wants_write_shutdown());
   EXPECT_TRUE(c.wants_read());
   EXPECT_FALSE(c.should_close(t0_));
@@ -197,7 +192,7 @@ TEST_F(ConnectionTest, EofReportedBeforeTheFinEndsTheLingeringAtOnce_Rule6_1) {
   c.on_eof(t0_);
   take_output();
   ASSERT_TRUE(c.wants_write_shutdown());
-  c.on_write_shutdown(t0_);
+  c.on_write_shutdown();
   EXPECT_FALSE(c.wants_read());
   EXPECT_TRUE(c.should_close(t0_));
 }

@@ -6,13 +6,12 @@
 #include <cstdint>
 #include <limits>
 
-#include "tests/servers/unit/store_lookup.h"
 #include "tests/servers/support/test_frames.h"
+#include "tests/servers/unit/store_lookup.h"
 
 namespace kv {
 namespace {
 
-using test::is_error;
 using test::is_hit;
 using test::is_miss;
 using test::is_put_ack;
@@ -109,10 +108,6 @@ TEST_P(OtherKindTest, IsAnsweredWithItsKindAndNotOkAndChangesNothing_Rule5_6) {
 INSTANTIATE_TEST_SUITE_P(Kinds, OtherKindTest,
                          ::testing::Values(kKindError, kKindGetResponse, 4U, 255U,
                                            std::numeric_limits<std::uint32_t>::max()));
-
-TEST_F(RequestHandlerTest, ErrorResponseIsKindZeroNotOk_Rule6_4) {
-  EXPECT_TRUE(is_error(RequestHandler::error_response()));
-}
 
 }  // namespace
 }  // namespace kv
