@@ -22,7 +22,8 @@ asio::awaitable<Check> expect_responses(WireSession& session, const std::vector<
                                         Millis timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (std::size_t i = 0; i < want.size(); ++i) {
-    const auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    const auto left =
+        std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
     const std::string what = fmt::format("response {} of {}", i + 1, want.size());
     KV_CHECK(co_await expect_response(session, want[i], what, std::max(left, Millis(1))));
   }
@@ -31,7 +32,8 @@ asio::awaitable<Check> expect_responses(WireSession& session, const std::vector<
 
 asio::awaitable<Check> round_trip(CaseContext& ctx, WireSession& session, const Message& request,
                                   const Message& want, std::string_view what) {
-  KV_CHECK(co_await session.send(encode_frame_to_string(request), ctx.options().response_timeout()));
+  KV_CHECK(
+      co_await session.send(encode_frame_to_string(request), ctx.options().response_timeout()));
   co_return co_await expect_response(session, want, what, ctx.options().response_timeout());
 }
 
@@ -40,16 +42,16 @@ asio::awaitable<Check> expect_close(WireSession& session, std::string_view why, 
   if (event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kReset) {
     co_return std::nullopt;
   }
-  co_return fail_verdict(fmt::format("the server closes the connection within {} ms ({})",
-                                     timeout.count(), why),
-                         describe_event(event));
+  co_return fail_verdict(
+      fmt::format("the server closes the connection within {} ms ({})", timeout.count(), why),
+      describe_event(event));
 }
 
 asio::awaitable<Check> expect_framing_close(WireSession& session, Millis bound) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string expected = fmt::format(
-      "within {} ms: either an error frame {} then close, or a plain close", bound.count(),
-      describe_message(make_error_response()));
+  const std::string expected =
+      fmt::format("within {} ms: either an error frame {} then close, or a plain close",
+                  bound.count(), describe_message(make_error_response()));
   ReadEvent event = co_await session.read_frame(bound);
   if (event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kReset) {
     co_return std::nullopt;
@@ -84,12 +86,6 @@ asio::awaitable<Check> expect_on_fresh_connection(CaseContext& ctx, std::string_
   KV_CHECK(co_await round_trip(ctx, *fresh, make_get(key), want, "GET on a fresh connection"));
   fresh->close();
   co_return std::nullopt;
-}
-
-std::string describe_messages(const std::vector<Message>& messages) {
-  std::string out;
-  for (const Message& m : messages) out += (out.empty() ? "" : ", ") + describe_message(m);
-  return out;
 }
 
 }  // namespace kv

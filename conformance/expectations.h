@@ -50,7 +50,4 @@ boost::asio::awaitable<Check> expect_connection_open(CaseContext& ctx, WireSessi
 boost::asio::awaitable<Check> expect_on_fresh_connection(CaseContext& ctx, std::string_view key,
                                                          const Message& want);
 
-// Helpers for the verdict text.
-std::string describe_messages(const std::vector<Message>& messages);
-
 }  // namespace kv

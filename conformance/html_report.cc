@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <map>
 
+#include "conformance/report_file.h"
 #include "conformance/xml_text.h"
 
 namespace kv {
@@ -48,13 +48,7 @@ std::string wire_log_html(const std::vector<WireEntry>& entries) {
   std::string out = "<pre>";
   for (const WireEntry& e : entries) {
     const std::string dir(wire_direction_name(e.dir));
-    const std::string conn = e.conn > 0 ? fmt::format("conn {}", e.conn) : std::string("case");
-    std::string head = fmt::format("{:>9.3f} ms  {:<7} {:<5}", e.t_ms, conn, dir);
-    if (e.dir == WireDirection::kSend || e.dir == WireDirection::kRecv) {
-      head += fmt::format(" {} bytes", e.size);
-    }
-    if (!e.note.empty()) head += wire_note_suffix(e);
-    out += fmt::format("<span class=\"{}\">{}</span>\n", dir, xml_escape(head));
+    out += fmt::format("<span class=\"{}\">{}</span>\n", dir, xml_escape(wire_entry_head(e)));
     for (const std::string& line : hex_dump_lines(e.bytes)) {
       out += fmt::format("<span class=\"{}\">             {}</span>\n", dir, xml_escape(line));
     }
@@ -129,10 +123,7 @@ std::string report_to_html(const RunReport& run) {
 }
 
 std::string write_html_report(const RunReport& run, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return "cannot write " + path;
-  out << report_to_html(run);
-  return out ? std::string() : "error writing " + path;
+  return write_text_file(path, report_to_html(run));
 }
 
 }  // namespace kv

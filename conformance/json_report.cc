@@ -1,6 +1,6 @@
 #include "conformance/json_report.h"
 
-#include <fstream>
+#include "conformance/report_file.h"
 
 namespace kv {
 
@@ -52,12 +52,11 @@ nlohmann::json report_to_json(const RunReport& run) {
 }
 
 std::string write_json_report(const RunReport& run, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return "cannot write " + path;
   // Logged bytes are not UTF-8 text; they appear only as hex, but notes and
   // verdicts may quote server data, so invalid UTF-8 is replaced.
-  out << report_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
-  return out ? std::string() : "error writing " + path;
+  return write_text_file(
+      path,
+      report_to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + '\n');
 }
 
 }  // namespace kv

@@ -2,8 +2,7 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
-
+#include "conformance/report_file.h"
 #include "conformance/xml_text.h"
 
 namespace kv {
@@ -20,14 +19,17 @@ static std::string testcase_body(const CaseReport& r, bool strict) {
   const std::string first_note = r.notes.empty() ? std::string() : r.notes.front();
   switch (r.result) {
     case Result::kPass:
-      return first_note.empty() ? "" : fmt::format("<system-out>{}</system-out>", xml_escape(first_note));
+      return first_note.empty()
+                 ? ""
+                 : fmt::format("<system-out>{}</system-out>", xml_escape(first_note));
     case Result::kFail:
-      return fmt::format("<failure type=\"FAIL\" message=\"{}\">{}</failure>", xml_escape(r.observed),
-                         details(r));
+      return fmt::format("<failure type=\"FAIL\" message=\"{}\">{}</failure>",
+                         xml_escape(r.observed), details(r));
     case Result::kLenient:
       return strict ? fmt::format("<failure type=\"LENIENT\" message=\"{}\">{}</failure>",
                                   xml_escape(r.observed), details(r))
-                    : fmt::format("<system-out>LENIENT (a SHOULD missed)\n{}</system-out>", details(r));
+                    : fmt::format("<system-out>LENIENT (a SHOULD missed)\n{}</system-out>",
+                                  details(r));
     case Result::kError:
       return fmt::format("<error type=\"ERROR\" message=\"{}\">{}</error>", xml_escape(r.observed),
                          details(r));
@@ -57,19 +59,16 @@ std::string report_to_junit(const RunReport& run) {
       "value=\"{}\"/></properties>\n",
       xml_escape(run.profile), run.seed);
   for (const CaseReport& r : run.cases) {
-    xml += fmt::format("    <testcase classname=\"kvconform.{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n",
-                       xml_escape(r.rule), xml_escape(r.id), r.duration_ms / 1000,
-                       testcase_body(r, run.strict));
+    xml += fmt::format(
+        "    <testcase classname=\"kvconform.{}\" name=\"{}\" time=\"{:.3f}\">{}</testcase>\n",
+        xml_escape(r.rule), xml_escape(r.id), r.duration_ms / 1000, testcase_body(r, run.strict));
   }
   xml += "  </testsuite>\n</testsuites>\n";
   return xml;
 }
 
 std::string write_junit_report(const RunReport& run, const std::string& path) {
-  std::ofstream out(path);
-  if (!out) return "cannot write " + path;
-  out << report_to_junit(run);
-  return out ? std::string() : "error writing " + path;
+  return write_text_file(path, report_to_junit(run));
 }
 
 }  // namespace kv

@@ -3,12 +3,12 @@
 // Exit codes: 0 every MUST case passed (and every SHOULD with --strict);
 // 1 a case failed or had an ERROR (or, with --differential, the targets
 // differ); 2 usage error or target unreachable.
-#include <algorithm>
-#include <CLI/CLI.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -66,7 +66,8 @@ std::optional<tcp::endpoint> resolve(const std::string& host_port, std::string& 
     return std::nullopt;
   }
   std::string host = host_port.substr(0, colon);
-  if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   asio::io_context io;
   tcp::resolver resolver(io);
   boost::system::error_code ec;
@@ -88,8 +89,9 @@ std::string shell_quote(const std::string& text) {
 }
 
 std::string iso_now() {
-  return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
-                     fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::string rerun_prefix(const Cli& cli) {
@@ -106,7 +108,8 @@ std::string rerun_prefix(const Cli& cli) {
 
 kv::RunOptions base_options(const Cli& cli) {
   kv::RunOptions options;
-  options.profile = cli.profile == "sequential" ? kv::Profile::kSequential : kv::Profile::kConcurrent;
+  options.profile =
+      cli.profile == "sequential" ? kv::Profile::kSequential : kv::Profile::kConcurrent;
   options.max_frame_bytes = cli.max_frame_bytes;
   options.timeout_scale = cli.timeout_scale;
   options.seed = *cli.seed;
@@ -139,7 +142,6 @@ bool write_reports(const Cli& cli, const kv::RunReport& report) {
 asio::awaitable<int> run_conformance(Cli cli, tcp::endpoint endpoint) {
   kv::RunnerConfig config;
   config.options = base_options(cli);
-  config.include = cli.cases;
   config.exclude = cli.exclude;
   config.jobs = cli.jobs;
   config.rerun_prefix = rerun_prefix(cli);
@@ -155,7 +157,8 @@ asio::awaitable<int> run_conformance(Cli cli, tcp::endpoint endpoint) {
     co_return kExitUsage;
   }
   if (config.options.profile == kv::Profile::kSequential && config.jobs > 1) {
-    fmt::print("note: the sequential profile serves one connection at a time; running with --jobs 1\n");
+    fmt::print(
+        "note: the sequential profile serves one connection at a time; running with --jobs 1\n");
     config.jobs = 1;
   }
 
@@ -265,14 +268,17 @@ int main(int argc, char** argv) {
   kv::silence_protobuf_logging();
   Cli cli;
   CLI::App app{"kvconform: conformance runner for the KV protocol (spec/SPEC.md)"};
-  app.add_option("--target", cli.targets, "HOST:PORT of the server under test (twice or more with --differential)");
-  app.add_option("--exec", cli.exec, "start the server with this shell command; {port} is replaced by a free port");
+  app.add_option("--target", cli.targets,
+                 "HOST:PORT of the server under test (twice or more with --differential)");
+  app.add_option("--exec", cli.exec,
+                 "start the server with this shell command; {port} is replaced by a free port");
   app.add_option("--profile", cli.profile, "the server's concurrency profile")
       ->check(CLI::IsMember({"concurrent", "sequential"}));
   app.add_option("--max-frame-bytes", cli.max_frame_bytes, "the maximum LEN the target uses")
       ->check(CLI::Range(std::uint32_t{64}, kv::kMaxConfigurableFrameLen));
   app.add_option("--cases", cli.cases, "run only cases whose ID matches this glob (repeatable)");
-  app.add_option("--exclude", cli.exclude, "report cases whose ID matches this glob as SKIP (repeatable)");
+  app.add_option("--exclude", cli.exclude,
+                 "report cases whose ID matches this glob as SKIP (repeatable)");
   app.add_option("--known-failing", cli.known_failing, "file of 'CASE-ID-or-GLOB reason' lines")
       ->check(CLI::ExistingFile);
   app.add_option("--timeout-scale", cli.timeout_scale, "multiply every timeout (slow machines)")
@@ -287,9 +293,12 @@ int main(int argc, char** argv) {
   app.add_flag("--list", cli.list, "list every case: ID, level, profile, rule");
   app.add_option("--explain", cli.explain, "describe one case in full");
   app.add_flag("-v,--verbose", cli.verbose, "print the wire log of every case");
-  app.add_flag("--differential", cli.differential, "compare the response streams of several --target servers");
-  app.add_option("--steps", cli.steps, "requests in the differential script")->check(CLI::Range(1, 100000));
-  app.add_option("--drip-ms", cli.drip_ms, "interval of the slow-drip shape (SPEC 9.2 allows up to 100 ms)")
+  app.add_flag("--differential", cli.differential,
+               "compare the response streams of several --target servers");
+  app.add_option("--steps", cli.steps, "requests in the differential script")
+      ->check(CLI::Range(1, 100000));
+  app.add_option("--drip-ms", cli.drip_ms,
+                 "interval of the slow-drip shape (SPEC 9.2 allows up to 100 ms)")
       ->check(CLI::Range(1, 100));
   app.add_flag("--no-color", cli.no_color, "no ANSI colours on the console");
   try {

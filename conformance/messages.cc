@@ -2,10 +2,6 @@
 
 #include <fmt/format.h>
 
-#include "codec/buffer.h"
-#include "codec/frame_encoder.h"
-#include "codec/frame_format.h"
-
 namespace kv {
 
 std::string pb_varint(std::uint64_t value) {
@@ -19,7 +15,9 @@ std::string pb_varint(std::uint64_t value) {
   return out;
 }
 
-std::size_t pb_varint_size(std::uint64_t value) { return pb_varint(value).size(); }
+std::size_t pb_varint_size(std::uint64_t value) {
+  return pb_varint(value).size();
+}
 
 std::string pb_varint_field(std::uint32_t field, std::uint64_t value) {
   return pb_varint(static_cast<std::uint64_t>(field) << 3U) + pb_varint(value);
@@ -57,8 +55,7 @@ static std::string status_text(int status) {
 
 std::string describe_message(const Message& message) {
   return fmt::format("{{key: {}, value: {}, kind: {}, status: {}}}", quote_bytes(message.key()),
-                     quote_bytes(message.value()), message.kind(),
-                     status_text(message.status()));
+                     quote_bytes(message.value()), message.kind(), status_text(message.status()));
 }
 
 }  // namespace kv

@@ -13,9 +13,9 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
 
+#include "codec/frame_encoder.h"
 #include "conformance/case_helpers.h"
 #include "conformance/expectations.h"
-#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -75,9 +75,8 @@ static std::vector<std::pair<Message, Message>> liveness_script(const std::strin
 
 asio::awaitable<Check> Runner::liveness_check(const RunOptions& options, WireLog& log,
                                               std::string key) {
-  ConnectResult connected = co_await WireSession::connect(options.endpoint, log, 99,
-                                                          options.response_timeout(),
-                                                          options.max_frame_bytes);
+  ConnectResult connected = co_await WireSession::connect(
+      options.endpoint, log, 99, options.response_timeout(), options.max_frame_bytes);
   if (!connected.session) co_return fail_verdict("a new connection is accepted", connected.error);
   WireSession& s = *connected.session;
   const auto script = liveness_script(key);
@@ -95,10 +94,15 @@ asio::awaitable<Verdict> Runner::run_guarded(const CaseDef& def, CaseContext& ct
   // that chains so many steps that it would run unreasonably long.
   const auto executor = co_await asio::this_coro::executor;
   asio::steady_timer hard_stop(executor);
-  hard_stop.expires_after(config_.options.scaled(std::chrono::seconds(120)));
+  const std::chrono::milliseconds deadline = config_.options.scaled(std::chrono::seconds(120));
+  hard_stop.expires_after(deadline);
   try {
-    auto outcome = co_await (def.run(ctx) || hard_stop.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (outcome.index() == 1) co_return error_verdict("the case exceeded its overall deadline of 120 s");
+    auto outcome =
+        co_await (def.run(ctx) || hard_stop.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (outcome.index() == 1) {
+      co_return error_verdict(fmt::format("the case exceeded its overall deadline of {:g} s",
+                                          static_cast<double>(deadline.count()) / 1000.0));
+    }
     co_return std::get<0>(std::move(outcome));
   } catch (const std::exception& e) {
     co_return error_verdict(std::string("the harness threw: ") + e.what());
@@ -136,7 +140,8 @@ asio::awaitable<CaseReport> Runner::run_one(const CaseDef& def) {
   in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), def.id));
   report.duration_ms = log.elapsed_ms();
   report.wire_log = log.entries();
-  if (report.result == Result::kFail && def.level == Level::kShould) report.result = Result::kLenient;
+  if (report.result == Result::kFail && def.level == Level::kShould)
+    report.result = Result::kLenient;
   apply_known_failing(report);
   co_return report;
 }
@@ -165,9 +170,10 @@ asio::awaitable<void> Runner::after_case(const CaseDef& def, CaseReport& report,
     co_await pause(std::chrono::milliseconds(20));
   }
   if (exited) {
-    crash = fmt::format("the server process {} during or right after this case (cases running "
-                        "at the time: {})",
-                        supervisor_->exit_description(), fmt::join(in_flight_, ", "));
+    crash = fmt::format(
+        "the server process {} during or right after this case (cases running "
+        "at the time: {})",
+        supervisor_->exit_description(), fmt::join(in_flight_, ", "));
   }
   if (report.result == Result::kPass) {
     report.result = Result::kFail;
@@ -193,8 +199,8 @@ void Runner::apply_known_failing(CaseReport& report) const {
   if (known == nullptr) return;
   if (report.result == Result::kFail || report.result == Result::kLenient) {
     report.result = Result::kKnownFailing;
-    report.notes.push_back(fmt::format("known failing (line {} of the list: '{}'): {}",
-                                       known->line, known->glob, known->reason));
+    report.notes.push_back(fmt::format("known failing (line {} of the list: '{}'): {}", known->line,
+                                       known->glob, known->reason));
   } else if (report.result == Result::kPass) {
     report.notes.push_back(fmt::format(
         "listed as known failing (line {}: '{}') but now passes: remove it from the list",

@@ -17,7 +17,6 @@ namespace kv {
 
 struct RunnerConfig {
   RunOptions options;
-  std::vector<std::string> include;  // --cases globs; empty: every case.
   std::vector<std::string> exclude;  // --exclude globs.
   KnownFailingList known_failing;
   int jobs = 4;
@@ -31,8 +30,8 @@ struct RunnerConfig {
 };
 
 // Called as each case finishes (for the console's progress lines).
-using CaseFinished = std::function<void(const CaseReport& report, std::size_t done,
-                                        std::size_t total)>;
+using CaseFinished =
+    std::function<void(const CaseReport& report, std::size_t done, std::size_t total)>;
 
 class Runner {
  public:

@@ -29,7 +29,9 @@ std::uint16_t pick_free_port() {
 ServerSupervisor::ServerSupervisor(std::string command, std::chrono::milliseconds start_timeout)
     : command_(std::move(command)), start_timeout_(start_timeout) {}
 
-ServerSupervisor::~ServerSupervisor() { stop(); }
+ServerSupervisor::~ServerSupervisor() {
+  stop();
+}
 
 tcp::endpoint ServerSupervisor::endpoint() const {
   return {asio::ip::address_v4::loopback(), port_};
@@ -51,7 +53,8 @@ asio::awaitable<std::string> ServerSupervisor::start() {
   }
   std::error_code spawn_error;
   child_ = ChildProcess::spawn_shell(command_line_, spawn_error);
-  if (spawn_error) co_return fmt::format("cannot run '{}': {}", command_line_, spawn_error.message());
+  if (spawn_error)
+    co_return fmt::format("cannot run '{}': {}", command_line_, spawn_error.message());
 
   const auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + start_timeout_;
@@ -64,10 +67,7 @@ asio::awaitable<std::string> ServerSupervisor::start() {
     }
     tcp::socket probe(executor);
     const auto [ec] = co_await probe.async_connect(endpoint(), asio::as_tuple(asio::use_awaitable));
-    if (!ec) {
-      ++generation_;
-      co_return std::string();
-    }
+    if (!ec) co_return std::string();
     pause.expires_after(std::chrono::milliseconds(50));
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }

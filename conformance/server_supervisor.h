@@ -29,12 +29,9 @@ class ServerSupervisor {
   // Stops the process (SIGTERM, then SIGKILL).
   void stop();
 
-  // Bumped by every successful (re)start.
-  int generation() const { return generation_; }
   boost::asio::ip::tcp::endpoint endpoint() const;
   // The command with {port} substituted.
   const std::string& command_line() const { return command_line_; }
-  const std::string& command_template() const { return command_; }
 
  private:
   void drain_stdout();
@@ -44,7 +41,6 @@ class ServerSupervisor {
   std::chrono::milliseconds start_timeout_;
   std::uint16_t port_ = 0;
   ChildProcess child_;
-  int generation_ = 0;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read

@@ -8,10 +8,14 @@ namespace kv {
 
 std::string_view wire_direction_name(WireDirection direction) {
   switch (direction) {
-    case WireDirection::kSend: return "send";
-    case WireDirection::kRecv: return "recv";
-    case WireDirection::kClose: return "close";
-    case WireDirection::kInfo: return "info";
+    case WireDirection::kSend:
+      return "send";
+    case WireDirection::kRecv:
+      return "recv";
+    case WireDirection::kClose:
+      return "close";
+    case WireDirection::kInfo:
+      return "info";
   }
   return "?";
 }
@@ -36,7 +40,8 @@ static WireEntry bytes_entry(double t_ms, int conn, WireDirection dir,
   WireEntry entry{t_ms, conn, dir, {}, bytes.size(), {}};
   const std::size_t shown = std::min(bytes.size(), WireLog::kMaxBytesPerEntry);
   entry.bytes.assign(reinterpret_cast<const char*>(bytes.data()), shown);
-  if (shown < bytes.size()) entry.note = fmt::format("{} more bytes not shown", bytes.size() - shown);
+  if (shown < bytes.size())
+    entry.note = fmt::format("{} more bytes not shown", bytes.size() - shown);
   return entry;
 }
 
@@ -59,17 +64,25 @@ void WireLog::info(int conn, std::string note) {
 std::vector<WireEntry> WireLog::entries() const {
   std::vector<WireEntry> out = entries_;
   if (dropped_ > 0) {
-    out.push_back({elapsed_ms(), 0, WireDirection::kInfo, {}, 0,
+    out.push_back({elapsed_ms(),
+                   0,
+                   WireDirection::kInfo,
+                   {},
+                   0,
                    fmt::format("{} later log entries not shown", dropped_)});
   }
   return out;
 }
 
-std::string wire_note_suffix(const WireEntry& entry) {
-  if (entry.dir == WireDirection::kSend || entry.dir == WireDirection::kRecv) {
-    return " (" + entry.note + ")";
-  }
-  return "  " + entry.note;
+std::string wire_entry_head(const WireEntry& entry) {
+  const std::string conn =
+      entry.conn > 0 ? fmt::format("conn {}", entry.conn) : std::string("case");
+  std::string head =
+      fmt::format("{:>9.3f} ms  {:<7} {:<5}", entry.t_ms, conn, wire_direction_name(entry.dir));
+  const bool has_bytes = entry.dir == WireDirection::kSend || entry.dir == WireDirection::kRecv;
+  if (has_bytes) head += fmt::format(" {} bytes", entry.size);
+  if (!entry.note.empty()) head += has_bytes ? " (" + entry.note + ")" : "  " + entry.note;
+  return head;
 }
 
 std::string hex_bytes(std::string_view bytes) {
@@ -96,15 +109,9 @@ std::vector<std::string> hex_dump_lines(std::string_view bytes) {
 std::string format_wire_log(const std::vector<WireEntry>& entries) {
   std::string out;
   for (const WireEntry& e : entries) {
-    const std::string conn = e.conn > 0 ? fmt::format("conn {}", e.conn) : std::string("case");
-    std::string head = fmt::format("  {:>9.3f} ms  {:<7} {:<5}", e.t_ms, conn,
-                                   wire_direction_name(e.dir));
-    if (e.dir == WireDirection::kSend || e.dir == WireDirection::kRecv) {
-      head += fmt::format(" {} bytes", e.size);
-    }
-    if (!e.note.empty()) head += wire_note_suffix(e);
-    out += head + '\n';
-    for (const std::string& line : hex_dump_lines(e.bytes)) out += "                 " + line + '\n';
+    out += "  " + wire_entry_head(e) + '\n';
+    for (const std::string& line : hex_dump_lines(e.bytes))
+      out += "                 " + line + '\n';
   }
   return out;
 }

@@ -18,8 +18,8 @@ struct WireEntry {
   double t_ms = 0;
   int conn = 0;  // 0 for entries about the case as a whole.
   WireDirection dir = WireDirection::kInfo;
-  std::string bytes;        // The first bytes of the chunk (maybe cut).
-  std::size_t size = 0;     // The chunk's full size.
+  std::string bytes;     // The first bytes of the chunk (maybe cut).
+  std::size_t size = 0;  // The chunk's full size.
   std::string note;
 };
 
@@ -49,9 +49,9 @@ class WireLog {
   std::size_t dropped_ = 0;
 };
 
-// How a reporter appends an entry's note: " (note)" after a byte count,
-// "  note" otherwise.
-std::string wire_note_suffix(const WireEntry& entry);
+// An entry's head line, without its hex dump:
+// "    0.260 ms  conn 1  send  4 bytes (note)" or "... close  note".
+std::string wire_entry_head(const WireEntry& entry);
 
 // Hex pairs separated by spaces: "0d 00 00 00".
 std::string hex_bytes(std::string_view bytes);

@@ -10,6 +10,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include "codec/frame_format.h"
 #include "conformance/messages.h"
 
 namespace kv {
@@ -153,14 +154,21 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
   timer_.expires_after(timeout);
   for (;;) {
     ReadEvent event;
+    // The next frame's bytes, copied only when the frame is whole and at
+    // most kMaxRawBytes: next() consumes them.
+    std::string raw;
     const std::span<const std::uint8_t> pending = decoder_.input().readable();
-    const std::string head(reinterpret_cast<const char*>(pending.data()),
-                           std::min(pending.size(), kMaxRawBytes));
+    if (pending.size() >= kHeaderBytes) {
+      const std::size_t frame_bytes =
+          kHeaderBytes + static_cast<std::size_t>(read_frame_len(pending.data()));
+      if (frame_bytes <= std::min(pending.size(), kMaxRawBytes)) {
+        raw.assign(reinterpret_cast<const char*>(pending.data()), frame_bytes);
+      }
+    }
     const DecodeResult r = decoder_.next(event.message);
     if (r.status == DecodeStatus::kFrame) {
       event.kind = ReadEventKind::kFrame;
-      const std::size_t frame_bytes = kHeaderBytes + static_cast<std::size_t>(r.len);
-      if (frame_bytes <= head.size()) event.raw = head.substr(0, frame_bytes);
+      event.raw = std::move(raw);
       co_return event;
     }
     if (r.status == DecodeStatus::kBadBody) {

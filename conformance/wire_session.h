@@ -84,9 +84,6 @@ class WireSession {
   // Closes the socket: "client closed".
   void close();
 
-  int id() const { return id_; }
-  WireLog& log() { return log_; }
-
  private:
   boost::asio::awaitable<Check> write_planned(std::string_view bytes, const StreamShape& shape);
   boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds duration);

@@ -5,17 +5,16 @@
 
 #include <nlohmann/json.hpp>
 #include <numeric>
-#include <set>
 
+#include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/case_selection.h"
+#include "conformance/html_report.h"
 #include "conformance/json_report.h"
 #include "conformance/junit_report.h"
-#include "conformance/html_report.h"
 #include "conformance/linearizability.h"
-#include "codec/frame_encoder.h"
 #include "conformance/messages.h"
 #include "conformance/stream_shapes.h"
 #include "conformance/xml_text.h"
@@ -34,7 +33,8 @@ RegisterOp get(int client, std::optional<std::string> value, double from, double
 TEST(Linearizability, AcceptsOverlappingOperationsInEitherOrder) {
   // The GET overlaps the PUT, so it may see the old or the new value.
   EXPECT_TRUE(check_register_history({put(1, "a", 0, 10), get(2, "a", 5, 6)}, "init").linearizable);
-  EXPECT_TRUE(check_register_history({put(1, "a", 0, 10), get(2, "init", 5, 6)}, "init").linearizable);
+  EXPECT_TRUE(
+      check_register_history({put(1, "a", 0, 10), get(2, "init", 5, 6)}, "init").linearizable);
 }
 
 TEST(Linearizability, RejectsAStaleReadAfterTheWriteCompleted) {
@@ -50,14 +50,15 @@ TEST(Linearizability, RejectsAReadOfANeverWrittenValue) {
 
 TEST(Linearizability, RejectsReadsThatGoBackInTime) {
   // Two sequential reads see b then a, while a was overwritten by b.
-  const std::vector<RegisterOp> history = {put(1, "a", 0, 1), put(1, "b", 2, 20),
-                                           get(2, "b", 3, 4), get(2, "a", 5, 6)};
+  const std::vector<RegisterOp> history = {put(1, "a", 0, 1), put(1, "b", 2, 20), get(2, "b", 3, 4),
+                                           get(2, "a", 5, 6)};
   EXPECT_FALSE(check_register_history(history, std::nullopt).linearizable);
 }
 
 TEST(Linearizability, RefusesHistoriesTooLongToSearch) {
   std::vector<RegisterOp> history;
-  for (std::size_t i = 0; i <= kMaxRegisterOps; ++i) history.push_back(get(1, std::nullopt, i, i + 0.5));
+  for (std::size_t i = 0; i <= kMaxRegisterOps; ++i)
+    history.push_back(get(1, std::nullopt, i, i + 0.5));
   EXPECT_FALSE(check_register_history(history, std::nullopt).linearizable);
 }
 
@@ -102,7 +103,8 @@ TEST(CaseHelpers, ValueSizeHitsTheRequestedLenExactly) {
     const std::string key = "3.1/frame-at-max/12345/k";
     const std::size_t size = value_size_for_put_len(key, len);
     ASSERT_GT(size, 0U) << len;
-    EXPECT_EQ(encode_frame_to_string(make_put(key, std::string(size, 'm'))).size() - kHeaderBytes, len);
+    EXPECT_EQ(encode_frame_to_string(make_put(key, std::string(size, 'm'))).size() - kHeaderBytes,
+              len);
   }
 }
 
@@ -114,15 +116,14 @@ TEST(Messages, HandBuiltBodiesParseAsTheCodecDoes) {
   EXPECT_EQ(hex_bytes(encode_frame_to_string(make_put_ack())), "07 00 00 00 18 03 40 45 4f 46 40");
 }
 
-TEST(Registry, IdsAreUniqueAndCiteTheirRule) {
-  std::set<std::string> ids;
+// CaseRegistry::add aborts on a duplicate ID, so IDs are unique here.
+TEST(Registry, IdsCiteTheirRule) {
   for (const CaseDef& def : all_cases().cases()) {
-    EXPECT_TRUE(ids.insert(def.id).second) << def.id;
     EXPECT_EQ(def.id.rfind(def.rule + "/", 0), 0U) << def.id;
     EXPECT_FALSE(def.quote.empty()) << def.id;
     EXPECT_TRUE(static_cast<bool>(def.run)) << def.id;
   }
-  EXPECT_GE(ids.size(), 40U);
+  EXPECT_GE(all_cases().cases().size(), 40U);
 }
 
 RunReport sample_report() {
@@ -161,7 +162,8 @@ TEST(Reports, JunitAndHtmlEscapeServerData) {
   const RunReport run = sample_report();
   const std::string xml = report_to_junit(run);
   EXPECT_NE(xml.find("failures=\"1\""), std::string::npos);
-  EXPECT_NE(xml.find("<skipped message=\"applies to the sequential profile only\"/>"), std::string::npos);
+  EXPECT_NE(xml.find("<skipped message=\"applies to the sequential profile only\"/>"),
+            std::string::npos);
   EXPECT_EQ(xml.find("<nothing>"), std::string::npos);
   const std::string html = report_to_html(run);
   EXPECT_NE(html.find("&lt;nothing&gt; &amp; &quot;silence&quot; ?"), std::string::npos);
@@ -178,7 +180,9 @@ TEST(Reports, ShortRunsKeepTheirDigits) {
 }
 
 TEST(XmlText, ReplacesInvalidUtf8AndControls) {
-  EXPECT_EQ(xml_escape("a\x01" "b\xc3\xa9\xff<"), "a?b\xc3\xa9?&lt;");
+  EXPECT_EQ(xml_escape("a\x01"
+                       "b\xc3\xa9\xff<"),
+            "a?b\xc3\xa9?&lt;");
 }
 
 }  // namespace

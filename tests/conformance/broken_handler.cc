@@ -3,16 +3,10 @@
 #include <algorithm>
 
 #include "codec/frame_format.h"
+#include "codec/message_builders.h"
 
 namespace kv {
 namespace {
-
-Message status_reply(std::uint32_t kind, Status status) {
-  Message reply;
-  reply.set_kind(kind);
-  reply.set_status(status);
-  return reply;
-}
 
 bool is_ascii(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
@@ -35,7 +29,7 @@ HandlerReply BrokenHandler::handle(const Message& request) {
 HandlerReply BrokenHandler::handle_bad_body() const {
   const Disposition disposition =
       flaw_ == Flaw::kIgnoreBadBodyClose ? Disposition::kClose : Disposition::kAnswer;
-  return {disposition, status_reply(kKindError, NotOk)};
+  return {disposition, make_error_response()};
 }
 
 void BrokenHandler::apply_partial(const Message& request) {
@@ -43,9 +37,12 @@ void BrokenHandler::apply_partial(const Message& request) {
 }
 
 Message BrokenHandler::handle_put(const Message& request) {
-  if (refuses(request)) return status_reply(kKindPutOrUpdate, NotOk);
+  Message reply = make_put_ack();
+  if (refuses(request)) {
+    reply.set_status(NotOk);  // A semantic flaw refuses the PUT.
+    return reply;
+  }
   store_value(request.key(), request.value());
-  Message reply = status_reply(kKindPutOrUpdate, Ok);
   if (flaw_ == Flaw::kAckEchoesRequest) {
     reply.set_key(request.key());
     reply.set_value(request.value());
@@ -54,27 +51,23 @@ Message BrokenHandler::handle_put(const Message& request) {
 }
 
 Message BrokenHandler::handle_get(const Message& request) {
-  Message reply = status_reply(kKindGetResponse, NotOk);
-  reply.set_key(request.key());
-  if (refuses(request)) return reply;
+  Message miss = make_get_miss(request.key());
+  if (refuses(request)) return miss;
   if (flaw_ == Flaw::kGetWithValueStores && !request.value().empty()) {
     store_value(request.key(), request.value());
   }
   std::optional<std::string> value = lookup(request.key());
   if (flaw_ == Flaw::kEmptyValueIsMiss && value && value->empty()) value.reset();
-  if (value) {
-    reply.set_value(std::move(*value));
-    reply.set_status(Ok);
-  } else if (flaw_ == Flaw::kWrongMissStatus) {
-    reply.set_status(Ok);
-  }
-  return reply;
+  if (value) return make_get_hit(request.key(), *value);
+  // wrong-miss-status: the miss is answered with status Ok.
+  if (flaw_ == Flaw::kWrongMissStatus) miss.set_status(Ok);
+  return miss;
 }
 
 HandlerReply BrokenHandler::handle_other_kind(const Message& request) const {
   const Disposition disposition =
       flaw_ == Flaw::kCloseOnUnknownKind ? Disposition::kClose : Disposition::kAnswer;
-  return {disposition, status_reply(request.kind(), NotOk)};
+  return {disposition, make_unknown_kind_response(request.kind())};
 }
 
 std::optional<std::string> BrokenHandler::lookup(const std::string& key) {

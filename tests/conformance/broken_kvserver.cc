@@ -17,8 +17,8 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
-#include <string>
 #include <memory>
+#include <string>
 #include <thread>
 
 #include "codec/frame_format.h"
@@ -26,7 +26,6 @@
 #include "connection.h"
 #include "flaw.h"
 #include "servers/socket_io.h"
-#include "socket_io.h"
 
 namespace {
 

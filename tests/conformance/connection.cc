@@ -5,11 +5,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <string>
-#include <utility>
 #include <thread>
+#include <utility>
 
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
+#include "codec/message_builders.h"
 #include "socket_io.h"
 
 namespace kv {
@@ -28,13 +29,6 @@ constexpr std::size_t kTruncatedWriteBytes = 64 * 1024;
 // The bounded-output-queue flaw keeps at most this many responses per read.
 constexpr std::size_t kOutputQueueLimit = 256;
 
-Message error_response() {
-  Message response;
-  response.set_kind(kKindError);
-  response.set_status(NotOk);
-  return response;
-}
-
 }  // namespace
 
 Connection::Connection(int fd, ServerContext& context)
@@ -50,7 +44,9 @@ Connection::Connection(int fd, ServerContext& context)
   context_.open_fds.insert(fd_);
 }
 
-Connection::~Connection() { close_now(); }
+Connection::~Connection() {
+  close_now();
+}
 
 int Connection::take_fd() {
   const std::lock_guard lock(context_.open_mutex);
@@ -93,7 +89,7 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
     const FrameEvent event = source_->next(request);
     if (event == FrameEvent::kNeedMore) break;
     if (event == FrameEvent::kFramingError) {
-      batch_.push_back(error_response());
+      batch_.push_back(make_error_response());
       if (!send_batch()) after_framing_error();
       return Step::kStop;
     }
@@ -115,7 +111,8 @@ void Connection::on_eof() {
   const std::span<const std::uint8_t> partial = source_->partial();
   if (flaw_ == Flaw::kApplyTruncated) apply_truncated_frame(partial);
   // hang-on-truncation: waits for the rest of the frame that cannot come.
-  if (flaw_ == Flaw::kHangOnTruncation && !partial.empty()) std::this_thread::sleep_for(kIdleTimeout);
+  if (flaw_ == Flaw::kHangOnTruncation && !partial.empty())
+    std::this_thread::sleep_for(kIdleTimeout);
   // Truncation (SPEC 6.5): the partial frame is dropped; every complete
   // frame was answered when it arrived (SPEC 8.2).
   close_now();
@@ -125,8 +122,8 @@ void Connection::apply_truncated_frame(std::span<const std::uint8_t> partial) {
   if (partial.size() < kHeaderBytes) return;
   const std::uint32_t len = read_frame_len(partial.data());
   if (len < kMinFrameLen) return;
-  const std::size_t body_bytes = std::min<std::size_t>(partial.size() - kHeaderBytes,
-                                                       len - kFooterBytes);
+  const std::size_t body_bytes =
+      std::min<std::size_t>(partial.size() - kHeaderBytes, len - kFooterBytes);
   Message request;
   if (request.ParseFromArray(partial.data() + kHeaderBytes, static_cast<int>(body_bytes))) {
     handler_.apply_partial(request);
@@ -188,14 +185,14 @@ void Connection::append_response(const Message& response, Buffer& out) const {
 std::error_code Connection::encode_response(const Message& response, Buffer& frame) const {
   // Responses are never larger than kMaxConfigurableFrameLen: they echo at
   // most the key and value of a request that fit in the server's limit.
-  if (flaw_ != Flaw::kExplicitDefaults) return encode_frame(response, frame, kMaxConfigurableFrameLen);
+  if (flaw_ != Flaw::kExplicitDefaults)
+    return encode_frame(response, frame, kMaxConfigurableFrameLen);
   // explicit-defaults: the empty strings and the Ok status are written out.
   std::string body = response.SerializeAsString();
   if (response.key().empty()) body += std::string("\x0a\x00", 2);
   if (response.value().empty()) body += std::string("\x12\x00", 2);
   if (response.status() == Ok) body += std::string("\x20\x00", 2);
-  return encode_raw_frame(
-      {reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, frame);
+  return encode_raw_frame({reinterpret_cast<const std::uint8_t*>(body.data()), body.size()}, frame);
 }
 
 void Connection::lock_frame_mutex() {
