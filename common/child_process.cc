@@ -8,9 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <thread>
 #include <utility>
+
+#include "common/endpoint.h"
 
 extern char** environ;
 
@@ -43,7 +44,9 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
   return *this;
 }
 
-ChildProcess::~ChildProcess() { reset(); }
+ChildProcess::~ChildProcess() {
+  reset();
+}
 
 void ChildProcess::reset() {
   if (pid_ > 0 && !wait_status_) stop();
@@ -52,15 +55,11 @@ void ChildProcess::reset() {
   stdout_fd_ = -1;
 }
 
-ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::error_code& error) {
-  return start(argv, error);
-}
-
 ChildProcess ChildProcess::spawn_shell(const std::string& command, std::error_code& error) {
-  return start({"/bin/sh", "-c", command}, error);
+  return spawn({"/bin/sh", "-c", command}, error);
 }
 
-ChildProcess ChildProcess::start(const std::vector<std::string>& argv, std::error_code& error) {
+ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::error_code& error) {
   ChildProcess child;
   error.clear();
   if (argv.empty()) {
@@ -139,14 +138,8 @@ std::optional<std::uint16_t> ChildProcess::wait_listening(std::chrono::milliseco
     const auto line = read_line(std::chrono::milliseconds(remaining_ms(deadline)));
     if (!line) return std::nullopt;
     if (!line->starts_with(kPrefix)) continue;
-    const auto colon = line->rfind(':');
-    if (colon == std::string::npos) continue;
-    unsigned port = 0;
-    const char* first = line->data() + colon + 1;
-    const char* last = line->data() + line->size();
-    const auto [end, ec] = std::from_chars(first, last, port);
-    if (ec == std::errc() && end == last && port > 0 && port <= 65535) {
-      return static_cast<std::uint16_t>(port);
+    if (const auto endpoint = parse_endpoint(std::string_view(*line).substr(kPrefix.size()))) {
+      return endpoint->port;
     }
   }
   return std::nullopt;

@@ -52,7 +52,6 @@ class ChildProcess {
   pid_t pid() const { return pid_; }
 
  private:
-  static ChildProcess start(const std::vector<std::string>& argv, std::error_code& error);
   void reset();
 
   pid_t pid_ = -1;

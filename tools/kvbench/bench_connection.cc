@@ -1,12 +1,11 @@
 #include "tools/kvbench/bench_connection.h"
 
+#include <fmt/format.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-
-#include <fmt/format.h>
 
 namespace kv {
 namespace {
@@ -47,10 +46,12 @@ BenchConnection::BenchConnection(int fd, std::uint64_t id, const BenchConfig& co
       templates_(templates),
       reader_(make_reply_reader(config.protocol)),
       ring_(config.pipeline),
-      stamps_(owned_key_count(config.shape.keyspace, id, config.connections), 0),
+      stamps_(fair_share(config.shape.keyspace, id, config.connections), 0),
       random_state_(mix(config.seed ^ mix(id)) | 1U) {}
 
-BenchConnection::~BenchConnection() { close_socket(); }
+BenchConnection::~BenchConnection() {
+  close_socket();
+}
 
 void BenchConnection::close_socket() {
   if (fd_ >= 0) ::close(fd_);
@@ -162,7 +163,9 @@ void BenchConnection::on_readable(std::uint64_t now_ns, IssueBudget& budget, Run
   flush(stats);
 }
 
-void BenchConnection::on_writable(RunStats& stats) { flush(stats); }
+void BenchConnection::on_writable(RunStats& stats) {
+  flush(stats);
+}
 
 void BenchConnection::flush(RunStats& stats) {
   while (is_open() && !output_.empty()) {

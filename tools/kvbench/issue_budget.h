@@ -13,11 +13,7 @@ class IssueBudget {
 
   // True, and counts one request, if another request may be sent.
   bool try_take() {
-    if (stopped_) return false;
-    if (limit_ != 0 && taken_ == limit_) {
-      stopped_ = true;
-      return false;
-    }
+    if (exhausted()) return false;
     ++taken_;
     return true;
   }

@@ -10,15 +10,14 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
-#include <map>
 #include <string>
 #include <thread>
 
 #include "codec/message.h"
+#include "common/endpoint.h"
 #include "tools/kvbench/bench_config.h"
 #include "tools/kvbench/load_run.h"
 #include "tools/kvbench/run_stats.h"
-#include "tools/kvcli/endpoint.h"
 
 namespace {
 

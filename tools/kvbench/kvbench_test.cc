@@ -207,7 +207,7 @@ TEST(WorkloadTest, ConnectionsPartitionTheKeyspace) {
   const std::uint64_t connections = 10;
   std::vector<int> owners(keyspace, 0);
   for (std::uint64_t c = 0; c < connections; ++c) {
-    for (std::uint64_t slot = 0; slot < owned_key_count(keyspace, c, connections); ++slot) {
+    for (std::uint64_t slot = 0; slot < fair_share(keyspace, c, connections); ++slot) {
       const std::uint64_t index = owned_key_index(slot, c, connections);
       ASSERT_LT(index, keyspace);
       ++owners[index];

@@ -1,6 +1,6 @@
 #include "tools/kvbench/load_run.h"
 
-#include <unistd.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <atomic>
@@ -9,11 +9,10 @@
 #include <thread>
 #include <vector>
 
-#include <fmt/format.h>
-
 #include "tools/kvbench/idle_connections.h"
 #include "tools/kvbench/load_worker.h"
 #include "tools/kvbench/tcp_connect.h"
+#include "tools/kvbench/workload.h"
 
 namespace kv {
 namespace {
@@ -29,10 +28,6 @@ std::string describe_connect_error(const BenchConfig& config, std::uint64_t id,
 // Opens one connection of the run.
 std::error_code open_connection(const BenchConfig& config, int& fd) {
   return connect_tcp(config.host, config.port, kConnectTimeout, fd);
-}
-
-std::uint64_t share_of(std::uint64_t total, unsigned worker, unsigned workers) {
-  return total / workers + (worker < total % workers ? 1 : 0);
 }
 
 void print_progress(const std::vector<std::unique_ptr<LoadWorker>>& workers, double seconds,
@@ -77,7 +72,7 @@ LoadOutcome run_load(const BenchConfig& config, bool progress) {
   // Each worker gets an equal share of --requests.
   std::vector<std::uint64_t> request_limits(config.threads);
   for (unsigned t = 0; t < config.threads; ++t) {
-    request_limits[t] = share_of(config.requests, t, config.threads);
+    request_limits[t] = fair_share(config.requests, t, config.threads);
   }
   // Opening every connection before the clock starts keeps connection
   // set-up out of the measured interval.
@@ -96,7 +91,8 @@ LoadOutcome run_load(const BenchConfig& config, bool progress) {
       config.requests != 0 ? UINT64_MAX
                            : start_ns + static_cast<std::uint64_t>(config.duration.count());
   for (unsigned t = 0; t < config.threads; ++t) {
-    workers.push_back(std::make_unique<LoadWorker>(config, templates, request_limits[t], deadline_ns));
+    workers.push_back(
+        std::make_unique<LoadWorker>(config, templates, request_limits[t], deadline_ns));
   }
   for (std::uint64_t id = 0; id < config.connections; ++id) {
     LoadWorker& worker = *workers[id % config.threads];

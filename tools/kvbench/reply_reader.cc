@@ -1,6 +1,8 @@
 #include "tools/kvbench/reply_reader.h"
 
+#include "codec/frame_decoder.h"
 #include "codec/frame_format.h"
+#include "codec/message.h"
 #include "tools/kvbench/resp_reply_parser.h"
 
 namespace kv {

@@ -6,17 +6,15 @@
 #include <string_view>
 
 #include "codec/buffer.h"
-#include "codec/frame_decoder.h"
-#include "codec/message.h"
 #include "tools/kvbench/request_templates.h"
 
 namespace kv {
 
 enum class ReplyKind {
-  kPutAck,    // kv {kind 3, Ok}; RESP +OK.
-  kGetHit,    // kv {kind 2, Ok}; RESP bulk string.
-  kGetMiss,   // kv {kind 2, NotOk}; RESP null bulk string.
-  kOther,     // Any other well-formed reply (kv error kinds, RESP -ERR).
+  kPutAck,   // kv {kind 3, Ok}; RESP +OK.
+  kGetHit,   // kv {kind 2, Ok}; RESP bulk string.
+  kGetMiss,  // kv {kind 2, NotOk}; RESP null bulk string.
+  kOther,    // Any other well-formed reply (kv error kinds, RESP -ERR).
 };
 
 struct Reply {

@@ -6,18 +6,10 @@
 
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
-#include "codec/message.h"
+#include "codec/message_builders.h"
 
 namespace kv {
 namespace {
-
-std::string encode_kv(std::string_view key, std::string_view value, Kind kind) {
-  Message message;
-  message.set_key(std::string(key));
-  if (kind == kKindPutOrUpdate) message.set_value(std::string(value));
-  message.set_kind(kind);
-  return encode_frame_to_string(message);
-}
 
 std::string resp_bulk(std::string_view text) {
   std::string out(1, '$');
@@ -40,18 +32,19 @@ std::string_view wire_protocol_name(WireProtocol protocol) {
   return protocol == WireProtocol::kKv ? "kv" : "resp";
 }
 
-std::string encode_put_request(WireProtocol protocol, std::string_view key, std::string_view value) {
-  if (protocol == WireProtocol::kKv) return encode_kv(key, value, kKindPutOrUpdate);
+std::string encode_put_request(WireProtocol protocol, std::string_view key,
+                               std::string_view value) {
+  if (protocol == WireProtocol::kKv) return encode_frame_to_string(make_put(key, value));
   return "*3\r\n$3\r\nSET\r\n" + resp_bulk(key) + resp_bulk(value);
 }
 
 std::string encode_get_request(WireProtocol protocol, std::string_view key) {
-  if (protocol == WireProtocol::kKv) return encode_kv(key, {}, kKindGet);
+  if (protocol == WireProtocol::kKv) return encode_frame_to_string(make_get(key));
   return "*2\r\n$3\r\nGET\r\n" + resp_bulk(key);
 }
 
 RequestTemplates::RequestTemplates(WireProtocol protocol, const WorkloadShape& shape)
-    : protocol_(protocol), shape_(shape) {
+    : shape_(shape) {
   const std::string filler = make_filler_value(shape.value_size);
   value_offset_from_end_ = shape.value_size + trailer_after_value(protocol);
   keys_.reserve(shape.keyspace);

@@ -33,11 +33,8 @@ class RequestTemplates {
   void append_get(std::uint64_t index, Buffer& out) const;
 
   const std::string& key(std::uint64_t index) const { return keys_[index]; }
-  const WorkloadShape& shape() const { return shape_; }
-  WireProtocol protocol() const { return protocol_; }
 
  private:
-  WireProtocol protocol_;
   WorkloadShape shape_;
   std::vector<std::string> keys_;
   std::vector<std::string> puts_;

@@ -18,6 +18,11 @@ std::size_t decimal_digits(std::uint64_t value) {
   return digits;
 }
 
+// How many stamp digits a value of `value_size` bytes carries.
+std::size_t stamp_digits(std::size_t value_size) {
+  return std::min(value_size, kMaxStampDigits);
+}
+
 }  // namespace
 
 std::string check_workload_shape(const WorkloadShape& shape, std::uint64_t connections) {
@@ -30,9 +35,8 @@ std::string check_workload_shape(const WorkloadShape& shape, std::uint64_t conne
            std::to_string(needed) + " bytes)";
   }
   if (shape.keyspace < connections) {
-    return "--keyspace (" + std::to_string(shape.keyspace) +
-           ") must be at least --connections (" + std::to_string(connections) +
-           "): each connection owns its own keys";
+    return "--keyspace (" + std::to_string(shape.keyspace) + ") must be at least --connections (" +
+           std::to_string(connections) + "): each connection owns its own keys";
   }
   return {};
 }
@@ -46,8 +50,6 @@ std::string make_key(std::uint64_t number, std::size_t key_size) {
   }
   return key;
 }
-
-std::size_t stamp_digits(std::size_t value_size) { return std::min(value_size, kMaxStampDigits); }
 
 std::string make_filler_value(std::size_t value_size) {
   std::string value(value_size, kFiller);
@@ -74,9 +76,8 @@ bool value_has_stamp(std::string_view value, std::uint64_t stamp, std::size_t va
                      [](char c) { return c == kFiller; });
 }
 
-std::uint64_t owned_key_count(std::uint64_t keyspace, std::uint64_t connection,
-                              std::uint64_t connections) {
-  return keyspace / connections + (connection < keyspace % connections ? 1 : 0);
+std::uint64_t fair_share(std::uint64_t total, std::uint64_t index, std::uint64_t count) {
+  return total / count + (index < total % count ? 1 : 0);
 }
 
 }  // namespace kv

@@ -33,9 +33,6 @@ std::string check_workload_shape(const WorkloadShape& shape, std::uint64_t conne
 // The key numbered `number`. Requires key_size to hold its digits.
 std::string make_key(std::uint64_t number, std::size_t key_size);
 
-// How many stamp digits a value of `value_size` bytes carries.
-std::size_t stamp_digits(std::size_t value_size);
-
 // A value of `value_size` bytes carrying stamp 0.
 std::string make_filler_value(std::size_t value_size);
 
@@ -46,9 +43,11 @@ void write_stamp(std::uint64_t stamp, std::span<std::uint8_t> value);
 // the stamp digits, then the filler.
 bool value_has_stamp(std::string_view value, std::uint64_t stamp, std::size_t value_size);
 
-// The number of keys that connection `connection` of `connections` owns.
-std::uint64_t owned_key_count(std::uint64_t keyspace, std::uint64_t connection,
-                              std::uint64_t connections);
+// Share `index` of `total` split as evenly as possible into `count` shares
+// (the first total % count shares get one more). Requires count > 0.
+// Connection c of C owns fair_share(keyspace, c, C) keys; worker t of T
+// sends fair_share(requests, t, T) requests.
+std::uint64_t fair_share(std::uint64_t total, std::uint64_t index, std::uint64_t count);
 
 // The keyspace index of the `slot`-th key owned by `connection`.
 inline std::uint64_t owned_key_index(std::uint64_t slot, std::uint64_t connection,

@@ -1,6 +1,5 @@
 #include "tools/kvcli/blocking_client.h"
 
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -27,7 +26,9 @@ int remaining_ms(Clock::time_point deadline) {
   return left.count() > 0 ? static_cast<int>(left.count()) : 0;
 }
 
-std::error_code last_error() { return {errno, std::system_category()}; }
+std::error_code last_error() {
+  return {errno, std::system_category()};
+}
 
 // Waits until `fd` is ready for `events` or `deadline` passes. Returns an
 // empty error_code when ready (or when the peer hung up or failed: the next
@@ -66,8 +67,8 @@ AddrinfoList resolve(const Endpoint& endpoint, std::error_code& error) {
 
 // Opens a non-blocking socket for `address` and connects it before
 // `deadline`. Returns the socket, or -1 with `error` set.
-int connect_one(const addrinfo& address, const ConnectOptions& options,
-                Clock::time_point deadline, std::error_code& error) {
+int connect_one(const addrinfo& address, const ConnectOptions& options, Clock::time_point deadline,
+                std::error_code& error) {
   const int fd = ::socket(address.ai_family, address.ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC,
                           address.ai_protocol);
   if (fd < 0) {
@@ -148,7 +149,9 @@ BlockingClient& BlockingClient::operator=(BlockingClient&& other) noexcept {
   return *this;
 }
 
-BlockingClient::~BlockingClient() { close(); }
+BlockingClient::~BlockingClient() {
+  close();
+}
 
 BlockingClient BlockingClient::connect(const Endpoint& endpoint, const ConnectOptions& options,
                                        std::error_code& error) {
@@ -156,8 +159,7 @@ BlockingClient BlockingClient::connect(const Endpoint& endpoint, const ConnectOp
   const auto deadline = Clock::now() + options.timeout;
   const AddrinfoList addresses = resolve(endpoint, error);
   if (error) return {};
-  for (const addrinfo* address = addresses.get(); address != nullptr;
-       address = address->ai_next) {
+  for (const addrinfo* address = addresses.get(); address != nullptr; address = address->ai_next) {
     const int fd = connect_one(*address, options, deadline, error);
     if (fd >= 0) return BlockingClient(fd, options.max_frame_len);
   }

@@ -19,7 +19,7 @@
 
 #include "codec/frame_decoder.h"
 #include "codec/message.h"
-#include "tools/kvcli/endpoint.h"
+#include "common/endpoint.h"
 
 namespace kv {
 

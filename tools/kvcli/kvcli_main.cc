@@ -8,18 +8,16 @@
 // found" on stderr); 2 on a usage, connection, timeout or protocol error,
 // with a one-line message on stderr.
 #include <CLI/CLI.hpp>
-
 #include <chrono>
-#include <cstdio>
 #include <iostream>
 #include <optional>
 #include <string>
 
 #include "codec/frame_format.h"
 #include "codec/message.h"
-#include "tools/kvcli/blocking_client.h"
-#include "tools/kvcli/endpoint.h"
 #include "codec/message_builders.h"
+#include "common/endpoint.h"
+#include "tools/kvcli/blocking_client.h"
 
 namespace {
 
@@ -32,9 +30,13 @@ struct CallOptions {
   std::chrono::milliseconds timeout{5000};
 };
 
-void report(const std::string& what) { std::cerr << "kvcli: " << what << '\n'; }
+void report(const std::string& what) {
+  std::cerr << "kvcli: " << what << '\n';
+}
 
-std::string describe(const kv::Message& message) { return "{" + message.ShortDebugString() + "}"; }
+std::string describe(const kv::Message& message) {
+  return "{" + message.ShortDebugString() + "}";
+}
 
 // Sends `request` to the target and receives one response into `response`.
 // Reports any failure on stderr and returns false.

@@ -1,4 +1,4 @@
-#include "tools/kvcli/endpoint.h"
+#include "common/endpoint.h"
 
 #include <charconv>
 

@@ -1,4 +1,5 @@
-// A TCP endpoint written "HOST:PORT", as kvcli's --target takes it.
+// A TCP endpoint written "HOST:PORT", as kvcli's and kvbench's --target take it
+// and as servers print it in their "listening on HOST:PORT" line.
 #pragma once
 
 #include <cstdint>
