@@ -1,6 +1,7 @@
 #include "frame_decoder.h"
 
 #include <algorithm>
+#include <optional>
 #include <stdexcept>
 
 namespace kv {
@@ -16,7 +17,8 @@ DecodeResult FrameDecoder::fail(FrameError error, std::uint32_t len) {
   return failure_;
 }
 
-DecodeResult FrameDecoder::decode_frame(Message& message) {
+template <typename ParseBody>
+DecodeResult FrameDecoder::decode_frame_with(ParseBody parse_body) {
   if (failed()) [[unlikely]]
     return failure_;
   const std::size_t available = input_.readable_bytes();
@@ -38,12 +40,26 @@ DecodeResult FrameDecoder::decode_frame(Message& message) {
     return fail(FrameError::kBadFooter, len);
   }
 
-  const bool parsed = message.ParseFromArray(body, static_cast<int>(body_bytes));
+  const bool parsed = parse_body(body, body_bytes);
   const DecodeResult result{parsed ? DecodeStatus::kFrame : DecodeStatus::kBadBody,
                             FrameError::kBadBody, offset_, len};
   input_.consume(frame_bytes);
   offset_ += frame_bytes;
   return result;
+}
+
+DecodeResult FrameDecoder::decode_frame(Message& message) {
+  return decode_frame_with([&message](const std::uint8_t* body, std::size_t body_bytes) {
+    return message.ParseFromArray(body, static_cast<int>(body_bytes));
+  });
+}
+
+DecodeResult FrameDecoder::decode_frame_view(MessageView& view) {
+  return decode_frame_with([&view](const std::uint8_t* body, std::size_t body_bytes) {
+    const std::optional<MessageView> parsed = parse_message_view({body, body_bytes});
+    if (parsed) view = *parsed;
+    return parsed.has_value();
+  });
 }
 
 DecodeResult FrameDecoder::finish() {

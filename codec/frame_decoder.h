@@ -14,6 +14,21 @@
 //     if (r.status == kv::DecodeStatus::kBadBody) { reply_error(); continue; }
 //     break;  // kNeedMore: feed more; kFramingError: give up on the stream.
 //   }
+//
+// Two ways to receive a frame's message, with the same results otherwise:
+//  - next(Message&) parses the body with protobuf into a kv::Message, which
+//    owns copies of the key and the value;
+//  - next_view(MessageView&) parses it with parse_message_view() into views
+//    of the decoder's own input buffer: no copy, and a faster UTF-8 check.
+//    Use it where the message is looked at and dropped (a GET, a dump, a
+//    check), and copy what must outlive the rules below.
+// The two may be mixed on one decoder, frame by frame.
+//
+//   kv::MessageView view;
+//   decoder.feed(bytes);
+//   while (decoder.next_view(view).status == kv::DecodeStatus::kFrame) {
+//     lookup(view.key);  // view.key stays valid until the next feed().
+//   }
 #pragma once
 
 #include <cstdint>
@@ -23,6 +38,7 @@
 #include "frame_error.h"
 #include "frame_format.h"
 #include "message.h"
+#include "message_view.h"
 
 namespace kv {
 
@@ -86,6 +102,23 @@ class FrameDecoder {
     return decode_frame(message);
   }
 
+  // Decodes the next frame exactly like next(), but on kFrame fills `view`
+  // with views into this decoder's input buffer instead of copying the key
+  // and the value (otherwise `view`'s contents are unspecified). A bad body
+  // is reported for exactly the bodies next() reports, with the same
+  // offsets and LENs.
+  //
+  // Lifetime: view.key and view.value stay valid until the decoder's input
+  // next gains bytes or storage: feed(), input().ensure_writable() or
+  // input().append() (which may move the buffer), input().release_if_empty(),
+  // or the decoder's destruction or move. next(), next_view() and finish()
+  // never move the bytes, so the views of all the frames of one batch can
+  // be used together before the next read.
+  DecodeResult next_view(MessageView& view) {
+    if (input_.readable_bytes() < kHeaderBytes && !failed()) return {};
+    return decode_frame_view(view);
+  }
+
   // Tells the decoder that the stream has ended, after next() returned
   // kNeedMore. Returns kNeedMore for a clean end, or kFramingError with
   // kTruncated (and the partial frame's offset) if bytes of an unfinished
@@ -98,8 +131,14 @@ class FrameDecoder {
   const DecoderOptions& options() const { return options_; }
 
  private:
-  // next() once at least a header is buffered, or the decoder has failed.
+  // next() and next_view() once at least a header is buffered, or the
+  // decoder has failed.
   DecodeResult decode_frame(Message& message);
+  DecodeResult decode_frame_view(MessageView& view);
+  // Their common part: finds the next whole frame and checks its framing,
+  // then calls parse_body(body, body_bytes) -> bool.
+  template <typename ParseBody>
+  DecodeResult decode_frame_with(ParseBody parse_body);
   DecodeResult fail(FrameError error, std::uint32_t len);
 
   DecoderOptions options_;

@@ -1,7 +1,11 @@
 // Model-based test of FrameDecoder (RapidCheck state machine): random
-// sequences of feed(), next() and finish() over a generated stream, each
-// result checked against the whole-buffer reference decoder applied to the
-// bytes fed so far (SPEC 2.5, 3.2, 6.1, 6.4, 6.5).
+// sequences of feed(), next(), next_view() and finish() over a generated
+// stream, each result checked against the whole-buffer reference decoder
+// applied to the bytes fed so far (SPEC 2.5, 3.2, 6.1, 6.4, 6.5).
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+#include <rapidcheck/state.h>
+
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -9,12 +13,8 @@
 #include <string>
 #include <string_view>
 
-#include <gtest/gtest.h>
-#include <rapidcheck/gtest.h>
-#include <rapidcheck/state.h>
-
+#include "codec/decoded_stream.h"
 #include "codec/frame_decoder.h"
-#include "tests/codec/decode_event.h"
 #include "tests/codec/frame_bytes.h"
 #include "tests/codec/reference_decoder.h"
 #include "tests/codec/stream_generators.h"
@@ -64,6 +64,9 @@ class FeedBytes final : public DecoderCommand {
   std::size_t count_ = 0;
 };
 
+// One call of next() or, for BodyParser::kView, next_view(): both must
+// report what the reference decoder (protobuf) finds.
+template <BodyParser kParser>
 class Next final : public DecoderCommand {
  public:
   void apply(DecoderModel& model) const override {
@@ -75,19 +78,32 @@ class Next final : public DecoderCommand {
     }
   }
   void run(const DecoderModel& model, FrameDecoder& decoder) const override {
-    Message message;
-    const DecodeResult result = decoder.next(message);
-    RC_ASSERT(to_event(result, message) == expected(model));
+    RC_ASSERT(next_event(decoder) == expected(model));
   }
-  void show(std::ostream& os) const override { os << "Next"; }
+  void show(std::ostream& os) const override {
+    os << (kParser == BodyParser::kView ? "NextView" : "Next");
+  }
 
  private:
-  static DecodeEvent expected(const DecoderModel& model) {
+  static std::optional<StreamEvent> next_event(FrameDecoder& decoder) {
+    if constexpr (kParser == BodyParser::kView) {
+      MessageView view;
+      const DecodeResult result = decoder.next_view(view);
+      return event_of(result, fields_of(view));
+    } else {
+      Message message;
+      const DecodeResult result = decoder.next(message);
+      return event_of(result, fields_of(message));
+    }
+  }
+
+  // The event the call must report; std::nullopt for kNeedMore.
+  static std::optional<StreamEvent> expected(const DecoderModel& model) {
     const ReferenceDecode reference = model.reference();
     if (model.taken < reference.results.size()) return reference.results[model.taken];
     if (reference.failure) return *reference.failure;
     if (model.finished) return reference_finish(reference, model.fed_bytes());
-    return need_more_event();
+    return std::nullopt;
   }
 };
 
@@ -102,7 +118,7 @@ class Finish final : public DecoderCommand {
   void apply(DecoderModel& model) const override { model.finished = true; }
   void run(const DecoderModel& model, FrameDecoder& decoder) const override {
     const DecodeResult result = decoder.finish();
-    RC_ASSERT(to_event(result, Message()) == reference_finish(model.reference(), model.fed_bytes()));
+    RC_ASSERT(event_of(result, {}) == reference_finish(model.reference(), model.fed_bytes()));
   }
   void show(std::ostream& os) const override { os << "Finish"; }
 };
@@ -113,7 +129,8 @@ RC_GTEST_PROP(FrameDecoderModel, FeedNextFinishMatchReferenceDecoder_Rule2_5_Rul
   initial.stream = std::make_shared<const std::string>(*gen_mixed_stream(initial.max_frame_len));
   FrameDecoder decoder(DecoderOptions{initial.max_frame_len});
   rc::state::check(initial, decoder, [](const DecoderModel& model) {
-    return rc::state::gen::execOneOfWithArgs<FeedBytes, Next, Finish>()(model);
+    return rc::state::gen::execOneOfWithArgs<FeedBytes, Next<BodyParser::kProtobuf>,
+                                             Next<BodyParser::kView>, Finish>()(model);
   });
 }
 

@@ -2,13 +2,13 @@
 // against the worked examples and the limits of SPEC sections 2 and 3.
 #include "codec/frame_encoder.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <string>
 
-#include <gtest/gtest.h>
-
+#include "codec/decoded_stream.h"
 #include "codec/frame_error.h"
-#include "tests/codec/decode_event.h"
 #include "tests/codec/frame_bytes.h"
 #include "tests/codec/worked_examples.h"
 
@@ -29,7 +29,7 @@ std::string encode(const Message& message, std::uint32_t max_frame_len = kDefaul
 // A message whose frame has exactly `len` as LEN (len >= 8).
 Message message_with_frame_len(std::uint32_t len) {
   Message message;
-  message.set_kind(kKindPutOrUpdate);  // 2 body bytes: 18 03.
+  message.set_kind(kKindPutOrUpdate);            // 2 body bytes: 18 03.
   message.set_value(std::string(len - 9, 'v'));  // 12 nn + bytes, for len in [10, 136].
   return message;
 }
@@ -46,7 +46,8 @@ TEST(FrameEncoder, WorkedExamplePutAcknowledgement_Rule5_1) {
 
 TEST(FrameEncoder, GetMissResponse_Rule5_3) {
   const Message miss = to_message({"k", "", kKindGetResponse, NotOk});
-  EXPECT_EQ(hex(encode(miss)), hex("\x0c\x00\x00\x00\x0a\x01\x6b\x18\x02\x20\x01\x40\x45\x4f\x46\x40"s));
+  EXPECT_EQ(hex(encode(miss)),
+            hex("\x0c\x00\x00\x00\x0a\x01\x6b\x18\x02\x20\x01\x40\x45\x4f\x46\x40"s));
 }
 
 TEST(FrameEncoder, EmptyMessageHasLenFive_Rule2_3) {

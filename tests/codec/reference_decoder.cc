@@ -41,19 +41,20 @@ ReferenceDecode reference_decode(std::string_view bytes, std::uint32_t max_frame
   return out;
 }
 
-DecodeEvent reference_finish(const ReferenceDecode& decoded, std::string_view bytes) {
-  if (decoded.failure) return *decoded.failure;
+std::optional<StreamEvent> reference_finish(const ReferenceDecode& decoded,
+                                            std::string_view bytes) {
+  if (decoded.failure) return decoded.failure;
   const std::size_t at = decoded.decoded_bytes;
-  if (at == bytes.size()) return need_more_event();
+  if (at == bytes.size()) return std::nullopt;
   const std::uint32_t len = bytes.size() - at >= 4 ? little_endian_at(bytes, at) : 0;
   return framing_error_event(FrameError::kTruncated, at, len);
 }
 
-std::vector<DecodeEvent> reference_events(std::string_view bytes, std::uint32_t max_frame_len) {
-  ReferenceDecode decoded = reference_decode(bytes, max_frame_len);
-  std::vector<DecodeEvent> events = decoded.results;
-  if (decoded.failure) events.push_back(*decoded.failure);
-  events.push_back(reference_finish(decoded, bytes));
+StreamEvents reference_events(std::string_view bytes, std::uint32_t max_frame_len) {
+  const ReferenceDecode decoded = reference_decode(bytes, max_frame_len);
+  StreamEvents events = decoded.results;
+  if (const std::optional<StreamEvent> last = reference_finish(decoded, bytes))
+    events.push_back(*last);
   return events;
 }
 

@@ -9,15 +9,15 @@
 #include <string_view>
 #include <vector>
 
-#include "tests/codec/decode_event.h"
+#include "codec/decoded_stream.h"
 
 namespace kv::test {
 
 struct ReferenceDecode {
   // The whole frames and bad bodies the bytes hold, in stream order.
-  std::vector<DecodeEvent> results;
+  StreamEvents results;
   // The framing error the bytes reveal, if any; decoding stops there.
-  std::optional<DecodeEvent> failure;
+  std::optional<StreamEvent> failure;
   // The stream offset of the first byte not decoded.
   std::uint64_t decoded_bytes = 0;
 };
@@ -25,10 +25,12 @@ struct ReferenceDecode {
 ReferenceDecode reference_decode(std::string_view bytes, std::uint32_t max_frame_len);
 
 // What finish() must return once `bytes` is the whole stream and every
-// result has been taken: the failure, truncation, or kNeedMore.
-DecodeEvent reference_finish(const ReferenceDecode& decoded, std::string_view bytes);
+// result has been taken: the failure, truncation, or std::nullopt for
+// kNeedMore (a clean end).
+std::optional<StreamEvent> reference_finish(const ReferenceDecode& decoded, std::string_view bytes);
 
-// The results followed by the finish event: what decode_at_once() returns.
-std::vector<DecodeEvent> reference_events(std::string_view bytes, std::uint32_t max_frame_len);
+// The results followed by the failure or truncation, if any: what
+// decode_stream() returns for `bytes`.
+StreamEvents reference_events(std::string_view bytes, std::uint32_t max_frame_len);
 
 }  // namespace kv::test

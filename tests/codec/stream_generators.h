@@ -2,13 +2,13 @@
 // properties. Sizes are capped so that a property runs in milliseconds.
 #pragma once
 
+#include <rapidcheck.h>
+
 #include <cstddef>
 #include <string>
 #include <vector>
 
-#include <rapidcheck.h>
-
-#include "tests/codec/decode_event.h"
+#include "codec/decoded_stream.h"
 
 namespace kv::test {
 

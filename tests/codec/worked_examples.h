@@ -3,8 +3,8 @@
 
 #include <string>
 
+#include "codec/decoded_stream.h"
 #include "codec/frame_format.h"
-#include "tests/codec/decode_event.h"
 
 namespace kv::test {
 
