@@ -10,18 +10,17 @@
 #include <cstdio>
 #include <vector>
 
-#include "fuzz/decode_events.h"
+#include "codec/decoded_stream.h"
 #include "codec/message.h"
 
 namespace {
 
 // Maxima around the interesting LEN values, the spec's default included.
-// The seed corpus relies on index 0 being kFuzzMaxFrameLen: vector seeds end
-// with the two bytes 00 00, which FuzzedDataProvider (reading integers from
-// the end) turns into "index 0, empty schedule", that is, byte by byte.
+// The seed corpus relies on index 0 being 1 MiB: vector seeds end with the
+// two bytes 00 00, which FuzzedDataProvider (reading integers from the end)
+// turns into "index 0, empty schedule", that is, byte by byte.
 constexpr std::array<std::uint32_t, 6> kMaxFrameLens = {
-    kv::fuzz::kFuzzMaxFrameLen, kv::kMinFrameLen, kv::kMinFrameLen + 1, 64, 4096,
-    kv::kDefaultMaxFrameLen};
+    1024U * 1024U, kv::kMinFrameLen, kv::kMinFrameLen + 1, 64, 4096, kv::kDefaultMaxFrameLen};
 constexpr std::size_t kMaxChunks = 16;
 constexpr std::size_t kMaxChunkSize = 4096;
 
@@ -46,12 +45,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::vector<std::size_t> schedule = consume_schedule(provider);
   const std::vector<std::uint8_t> stream = provider.ConsumeRemainingBytes<std::uint8_t>();
 
-  const kv::fuzz::DecodeEvents whole = kv::fuzz::decode_whole(stream, options);
-  const kv::fuzz::DecodeEvents chunked = kv::fuzz::decode_chunked(stream, schedule, options);
+  const kv::StreamEvents whole = kv::decode_stream(stream, {}, options);
+  const kv::StreamEvents chunked =
+      kv::decode_stream(stream, kv::chunk_cuts(stream.size(), schedule), options);
   if (whole != chunked) {
-    std::fprintf(stderr, "chunked decoding differs (max %u, %zu chunk sizes)\n  whole:   %s\n  chunked: %s\n",
-                 options.max_frame_len, schedule.size(), kv::fuzz::describe(whole).c_str(),
-                 kv::fuzz::describe(chunked).c_str());
+    std::fprintf(
+        stderr,
+        "chunked decoding differs (max %u, %zu chunk sizes)\n  whole:   %s\n  chunked: %s\n",
+        options.max_frame_len, schedule.size(), kv::describe(whole).c_str(),
+        kv::describe(chunked).c_str());
     __builtin_trap();
   }
   return 0;

@@ -5,7 +5,8 @@
 //  - Otherwise the frame must be LEN | BODY | "@EOF@" with LEN = BODY + 5
 //    (SPEC 2.1-2.3) and must decode to exactly one event.
 //  - With valid UTF-8 in key and value, that event is the same message.
-//    With invalid UTF-8 in either, it is a bad body (SPEC 4.3).
+//    With invalid UTF-8 in either, it is a bad body (SPEC 4.3). Both body
+//    parsers, protobuf's and the view parser, must say so.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include <algorithm>
@@ -14,10 +15,10 @@
 #include <cstdio>
 #include <string>
 
+#include "codec/decoded_stream.h"
 #include "codec/frame_encoder.h"
 #include "codec/message.h"
-#include "fuzz/decode_events.h"
-#include "fuzz/utf8.h"
+#include "codec/utf8.h"
 
 namespace {
 
@@ -47,22 +48,18 @@ void check_frame_layout(std::span<const std::uint8_t> frame, std::size_t body_by
         "footer");
 }
 
-void check_decoded(const kv::fuzz::DecodeEvents& events, const kv::Message& sent,
-                   std::uint32_t len) {
-  check(events.size() == 2, "event count");
-  check(events[1].status == kv::DecodeStatus::kNeedMore, "clean end after the frame");
-  check(events[0].offset == 0 && events[0].len == len, "frame offset and LEN");
-  if (!kv::fuzz::is_valid_utf8(sent.key()) || !kv::fuzz::is_valid_utf8(sent.value())) {
-    check(events[0].status == kv::DecodeStatus::kBadBody, "invalid UTF-8 must be a bad body");
+// The frame must decode, with either body parser, to exactly one event and
+// a clean end.
+void check_decoded(const kv::StreamEvents& events, const kv::Message& sent, std::uint32_t len) {
+  check(events.size() == 1, "one event and a clean end");
+  const kv::StreamEvent& event = events[0];
+  check(event.offset == 0 && event.len == len, "frame offset and LEN");
+  if (!kv::is_valid_utf8(sent.key()) || !kv::is_valid_utf8(sent.value())) {
+    check(event.error == kv::FrameError::kBadBody, "invalid UTF-8 must be a bad body");
     return;
   }
-  check(events[0].status == kv::DecodeStatus::kFrame, "valid message must decode");
-  kv::Message received;
-  check(received.ParseFromString(events[0].message), "reparse of the decoded message");
-  check(received.key() == sent.key(), "key");
-  check(received.value() == sent.value(), "value");
-  check(received.kind() == sent.kind(), "kind");
-  check(received.status() == sent.status(), "status");
+  check(event.is_frame(), "valid message must decode");
+  check(event.message == kv::fields_of(sent), "decoded fields");
 }
 
 }  // namespace
@@ -91,6 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   const kv::DecoderOptions options{max_frame_len};
   const auto len = static_cast<std::uint32_t>(body_bytes + kv::kFooterBytes);
-  check_decoded(kv::fuzz::decode_whole(out.readable(), options), sent, len);
+  check_decoded(kv::decode_stream(out.readable(), {}, options), sent, len);
+  check_decoded(kv::decode_stream(out.readable(), {}, options, kv::BodyParser::kView), sent, len);
   return 0;
 }

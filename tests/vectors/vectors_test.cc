@@ -1,6 +1,7 @@
-// Runs every spec/vectors case through kv::FrameDecoder: in the vector's own
-// splits, byte by byte, and in one read; the events must equal `expect`
-// exactly (SPEC 2.5: the result does not depend on the splits).
+// Runs every spec/vectors case through kv::FrameDecoder, with each body
+// parser (protobuf's, the reference, and the zero-copy view parser): in the
+// vector's own splits, byte by byte, and in one read; the events must equal
+// `expect` exactly (SPEC 2.5: the result does not depend on the splits).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -9,39 +10,29 @@
 #include <numeric>
 #include <regex>
 #include <set>
-#include <sstream>
 #include <span>
+#include <sstream>
 #include <string>
 #include <vector>
 
-#include "codec/frame_decoder.h"
-#include "codec/message.h"
+#include "codec/decoded_stream.h"
 #include "tests/vectors/vector_corpus.h"
-#include "tools/kvdump/frame_events.h"
+#include "tools/kvdump/event_json.h"
 
 namespace kv::test {
 namespace {
 
-// Feeds `vector.bytes` cut at `cuts`, draining after every feed, then ends
-// the stream. Returns the events as plain JSON.
-nlohmann::json decode_in_reads(const TestVector& vector, const std::vector<std::size_t>& cuts) {
-  FrameDecoder decoder(DecoderOptions{vector.max_frame_len});
-  Message message;
+// Decodes `vector.bytes` cut at `cuts` with `parser`. Returns the events as
+// plain JSON.
+nlohmann::json decode_in_reads(const TestVector& vector, const std::vector<std::size_t>& cuts,
+                               BodyParser parser) {
+  const std::span<const std::uint8_t> stream(
+      reinterpret_cast<const std::uint8_t*>(vector.bytes.data()), vector.bytes.size());
   nlohmann::json events = nlohmann::json::array();
-  const FrameEventSink collect = [&events](const FrameEvent& event) {
-    events.push_back(nlohmann::json(event));
-  };
-  const auto* data = reinterpret_cast<const std::uint8_t*>(vector.bytes.data());
-  std::size_t start = 0;
-  std::vector<std::size_t> ends = cuts;
-  ends.push_back(vector.bytes.size());
-  for (const std::size_t end : ends) {
-    if (decoder.failed()) break;
-    decoder.feed(std::span<const std::uint8_t>(data + start, end - start));
-    drain_frame_events(decoder, message, collect);
-    start = end;
+  for (const StreamEvent& event :
+       decode_stream(stream, cuts, DecoderOptions{vector.max_frame_len}, parser)) {
+    events.push_back(nlohmann::json(event_json(event)));
   }
-  finish_frame_events(decoder, message, collect);
   return events;
 }
 
@@ -65,10 +56,13 @@ class VectorTest : public ::testing::TestWithParam<TestVector> {
  protected:
   void expect_events(const std::vector<std::size_t>& cuts) {
     const TestVector& vector = GetParam();
-    const nlohmann::json events = decode_in_reads(vector, cuts);
-    EXPECT_EQ(events, vector.expect) << vector.source << " " << vector.id << ": "
-                                     << vector.description << "\n  got:  " << events.dump()
-                                     << "\n  want: " << vector.expect.dump();
+    for (const BodyParser parser : {BodyParser::kProtobuf, BodyParser::kView}) {
+      const nlohmann::json events = decode_in_reads(vector, cuts, parser);
+      EXPECT_EQ(events, vector.expect)
+          << vector.source << " " << vector.id << ": " << vector.description
+          << "\n  parser: " << (parser == BodyParser::kView ? "view" : "protobuf")
+          << "\n  got:  " << events.dump() << "\n  want: " << vector.expect.dump();
+    }
   }
 };
 
