@@ -25,7 +25,8 @@ enum WireType : std::uint32_t {
 
 // protobuf parses with a recursion limit of 100, and only groups nest here.
 constexpr std::size_t kMaxGroupDepth = 100;
-// protobuf refuses lengths above INT_MAX minus its 16 slop bytes.
+// protobuf refuses lengths of 2 GiB or more, and those above INT_MAX less
+// its 16 slop bytes.
 constexpr std::uint32_t kMaxLength = INT_MAX - 16;
 
 // A cursor over the body. Every read checks the end; a read that would
@@ -39,49 +40,19 @@ class Reader {
   bool at_end() const { return at_ == end_; }
 
   // A tag: at most 5 bytes, its value taken modulo 2^32.
-  bool read_tag(std::uint32_t& tag) {
-    if (at_ != end_ && *at_ < 0x80U) {
-      tag = *at_++;
-      return true;
-    }
-    std::uint32_t value = 0;
-    for (unsigned i = 0; i < 5; ++i) {
-      if (at_ == end_) return false;
-      const std::uint32_t byte = *at_++;
-      value |= (byte & 0x7FU) << (7 * i);
-      if (byte < 0x80U) {
-        tag = value;
-        return true;
-      }
-    }
-    return false;
-  }
+  bool read_tag(std::uint32_t& tag) { return read_varint_upto<std::uint32_t, 5>(tag); }
 
   // Any other varint: at most 10 bytes, its value taken modulo 2^64.
-  bool read_varint(std::uint64_t& out) {
-    std::uint64_t value = 0;
-    for (unsigned i = 0; i < 10; ++i) {
-      if (at_ == end_) return false;
-      const std::uint64_t byte = *at_++;
-      value |= (byte & 0x7FU) << (7 * i);
-      if (byte < 0x80U) {
-        out = value;
-        return true;
-      }
-    }
-    return false;
-  }
+  bool read_varint(std::uint64_t& value) { return read_varint_upto<std::uint64_t, 10>(value); }
 
   // The bytes of a length-delimited field, after its tag. The length takes
-  // at most 5 bytes, the fifth below 0x08 (protobuf's limit of 2 GiB).
+  // at most 5 bytes and is at most kMaxLength.
   bool read_length_delimited(std::string_view& out) {
-    std::uint32_t length = 0;
-    if (at_ != end_ && *at_ < 0x80U) {
-      length = *at_++;
-    } else if (!read_long_length(length)) {
+    std::uint64_t length = 0;
+    if (!read_varint_upto<std::uint64_t, 5>(length) || length > kMaxLength ||
+        length > static_cast<std::size_t>(end_ - at_)) {
       return false;
     }
-    if (length > static_cast<std::size_t>(end_ - at_)) return false;
     out = std::string_view(reinterpret_cast<const char*>(at_), length);
     at_ += length;
     return true;
@@ -94,22 +65,20 @@ class Reader {
   }
 
  private:
-  bool read_long_length(std::uint32_t& length) {
-    std::uint32_t value = 0;
-    for (unsigned i = 0; i < 4; ++i) {
+  // A varint of at most kMaxBytes bytes, its value taken modulo 2^bits(T).
+  template <typename T, unsigned kMaxBytes>
+  bool read_varint_upto(T& out) {
+    T value = 0;
+    for (unsigned i = 0; i < kMaxBytes; ++i) {
       if (at_ == end_) return false;
-      const std::uint32_t byte = *at_++;
-      value |= (byte & 0x7FU) << (7 * i);
+      const T byte = *at_++;
+      value |= static_cast<T>(byte & 0x7FU) << (7 * i);
       if (byte < 0x80U) {
-        length = value;
+        out = value;
         return true;
       }
     }
-    if (at_ == end_ || *at_ >= 0x08U) return false;
-    value |= static_cast<std::uint32_t>(*at_++) << 28;
-    if (value > kMaxLength) return false;
-    length = value;
-    return true;
+    return false;
   }
 
   const std::uint8_t* at_;
