@@ -11,7 +11,7 @@
 #include <thread>
 #include <utility>
 
-#include "common/endpoint.h"
+#include "net/endpoint.h"
 
 extern char** environ;
 

@@ -1,7 +1,6 @@
 #include "tools/kvbench/idle_connections.h"
 
 #include <signal.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <ctime>
@@ -18,10 +17,6 @@ sigset_t stop_signals() {
 }
 
 }  // namespace
-
-IdleConnections::~IdleConnections() {
-  for (int fd : fds_) ::close(fd);
-}
 
 void block_stop_signals() {
   const sigset_t set = stop_signals();

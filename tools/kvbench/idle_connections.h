@@ -5,23 +5,21 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "net/unique_fd.h"
 
 namespace kv {
 
-// Closes every descriptor it holds when destroyed.
+// Owns the descriptors it holds: they close when it is destroyed.
 class IdleConnections {
  public:
-  IdleConnections() = default;
-  ~IdleConnections();
-  IdleConnections(const IdleConnections&) = delete;
-  IdleConnections& operator=(const IdleConnections&) = delete;
-
-  void add(int fd) { fds_.push_back(fd); }
+  void add(net::UniqueFd fd) { fds_.push_back(std::move(fd)); }
   std::size_t size() const { return fds_.size(); }
 
  private:
-  std::vector<int> fds_;
+  std::vector<net::UniqueFd> fds_;
 };
 
 // Blocks SIGINT and SIGTERM in the calling thread (call before starting

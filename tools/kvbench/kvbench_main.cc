@@ -14,7 +14,7 @@
 #include <thread>
 
 #include "codec/message.h"
-#include "common/endpoint.h"
+#include "net/endpoint.h"
 #include "tools/kvbench/bench_config.h"
 #include "tools/kvbench/load_run.h"
 #include "tools/kvbench/run_stats.h"

@@ -9,9 +9,9 @@
 #include <thread>
 #include <vector>
 
+#include "net/tcp_connect.h"
 #include "tools/kvbench/idle_connections.h"
 #include "tools/kvbench/load_worker.h"
-#include "tools/kvbench/tcp_connect.h"
 #include "tools/kvbench/workload.h"
 
 namespace kv {
@@ -25,9 +25,14 @@ std::string describe_connect_error(const BenchConfig& config, std::uint64_t id,
                      error.message());
 }
 
-// Opens one connection of the run.
+// Opens one connection of the run: a non-blocking socket with TCP_NODELAY.
+// On success `fd` is the caller's to close; -1 on failure.
 std::error_code open_connection(const BenchConfig& config, int& fd) {
-  return connect_tcp(config.host, config.port, kConnectTimeout, fd);
+  net::UniqueFd socket;
+  const std::error_code error =
+      net::connect_tcp(Endpoint{config.host, config.port}, {kConnectTimeout, 0}, socket);
+  fd = socket.release();
+  return error;
 }
 
 void print_progress(const std::vector<std::unique_ptr<LoadWorker>>& workers, double seconds,
@@ -133,7 +138,7 @@ LoadOutcome hold_idle_connections(const BenchConfig& config) {
     int fd = -1;
     const std::error_code error = open_connection(config, fd);
     if (!error) {
-      held.add(fd);
+      held.add(net::UniqueFd(fd));
       continue;
     }
     if (id == 0) {

@@ -7,6 +7,8 @@
 #include <array>
 #include <cerrno>
 
+#include "net/net_error.h"
+
 namespace kv {
 namespace {
 
@@ -15,8 +17,6 @@ constexpr int kMaxEvents = 256;
 // are noticed on time even when nothing arrives.
 constexpr int kTickMs = 10;
 constexpr std::uint64_t kExpireEveryNs = 50'000'000;
-
-std::error_code last_error() { return {errno, std::system_category()}; }
 
 class EpollFd {
  public:
@@ -91,7 +91,9 @@ void LoadWorker::expire_all(std::uint64_t now_ns) {
   }
 }
 
-bool LoadWorker::done() const { return open_ == 0 || (budget_.exhausted() && in_flight_ == 0); }
+bool LoadWorker::done() const {
+  return open_ == 0 || (budget_.exhausted() && in_flight_ == 0);
+}
 
 void LoadWorker::publish() {
   responses_.store(stats_.responses, std::memory_order_relaxed);
@@ -100,24 +102,25 @@ void LoadWorker::publish() {
 
 std::error_code LoadWorker::run() {
   const EpollFd epoll;
-  if (epoll.get() < 0) return last_error();
+  if (epoll.get() < 0) return net::errno_error();
   const std::uint64_t start_ns = monotonic_ns();
   for (std::size_t i = 0; i < connections_.size(); ++i) {
     epoll_event event{};
     event.events = EPOLLIN;
     event.data.u64 = i;
     if (::epoll_ctl(epoll.get(), EPOLL_CTL_ADD, connections_[i]->fd(), &event) != 0) {
-      return last_error();
+      return net::errno_error();
     }
     ++open_;
-    tracked(*connections_[i], [&](BenchConnection& c) { c.fill_pipeline(start_ns, budget_, stats_); });
+    tracked(*connections_[i],
+            [&](BenchConnection& c) { c.fill_pipeline(start_ns, budget_, stats_); });
     update_interest(epoll.get(), i);
   }
   std::array<epoll_event, kMaxEvents> events{};
   std::uint64_t next_expiry_ns = start_ns + kExpireEveryNs;
   while (!done()) {
     const int ready = ::epoll_wait(epoll.get(), events.data(), kMaxEvents, kTickMs);
-    if (ready < 0 && errno != EINTR) return last_error();
+    if (ready < 0 && errno != EINTR) return net::errno_error();
     const std::uint64_t now_ns = monotonic_ns();
     if (now_ns >= deadline_ns_) budget_.stop();
     for (int i = 0; i < ready; ++i) {

@@ -236,6 +236,32 @@ TEST(KvcliErrorTest, SilentServerTimesOutAndExitsTwo) {
       << err.lines[0];
 }
 
+// kvcli takes an IPv6 address in brackets. Skipped where the machine has
+// no IPv6 loopback (kvserver cannot listen on ::1).
+TEST(KvcliIpv6Test, BracketedIpv6TargetWorks) {
+  std::error_code error;
+  ChildProcess server = ChildProcess::spawn(
+      {KV_SERVER_PATH, "--model", "event-loop", "--host", "::1", "--port", "0"}, error);
+  ASSERT_FALSE(error) << error.message();
+  const auto port = server.wait_listening(kRunTimeout);
+  if (!port) GTEST_SKIP() << "kvserver cannot listen on ::1 here";
+  const std::string target = "[::1]:" + std::to_string(*port);
+  expect_exit(run_kvcli_stdout({"--target", target, "put", "k6", "v6"}), 0);
+  const RunResult get = run_kvcli_stdout({"--target", target, "get", "k6"});
+  expect_exit(get, 0);
+  EXPECT_EQ(get.lines, std::vector<std::string>{"v6"});
+}
+
+// A name the resolver refuses (it is not a valid host name, so no lookup
+// leaves the machine) is reported as a failed lookup, not as a connection
+// failure.
+TEST(KvcliErrorTest, FailedLookupIsReportedAsSuch) {
+  const RunResult err = run_kvcli_stderr({"--target", "bad_host!name:7070", "get", "k"});
+  expect_exit(err, 2);
+  ASSERT_EQ(err.lines.size(), 1U);
+  EXPECT_TRUE(err.lines[0].starts_with("kvcli: cannot resolve bad_host!name: ")) << err.lines[0];
+}
+
 TEST(KvcliErrorTest, MalformedTargetExitsTwo) {
   const RunResult err = run_kvcli_stderr({"--target", "no-port", "get", "k"});
   expect_exit(err, 2);
