@@ -108,12 +108,14 @@ class FrameDecoder {
   // is reported for exactly the bodies next() reports, with the same
   // offsets and LENs.
   //
-  // Lifetime: view.key and view.value stay valid until the decoder's input
-  // next gains bytes or storage: feed(), input().ensure_writable() or
-  // input().append() (which may move the buffer), input().release_if_empty(),
-  // or the decoder's destruction or move. next(), next_view() and finish()
-  // never move the bytes, so the views of all the frames of one batch can
-  // be used together before the next read.
+  // Lifetime: view.key and view.value point at bytes the decoder has
+  // consumed. They stay valid until bytes are next added to the input
+  // (feed(), input().append(), or a read into input().write_ptr()), until
+  // its storage changes (input().ensure_writable(),
+  // input().release_if_empty()), or until the decoder is destroyed or
+  // moved: the bytes may then be overwritten or freed. next(), next_view()
+  // and finish() neither move nor overwrite them, so the views of all the
+  // frames of one batch can be used together before the next read.
   DecodeResult next_view(MessageView& view) {
     if (input_.readable_bytes() < kHeaderBytes && !failed()) return {};
     return decode_frame_view(view);
