@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <initializer_list>
 #include <thread>
 #include <utility>
 
@@ -30,6 +31,8 @@ int remaining_ms(Clock::time_point deadline) {
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       stdout_fd_(std::exchange(other.stdout_fd_, -1)),
+      stdin_fd_(std::exchange(other.stdin_fd_, -1)),
+      stderr_fd_(std::exchange(other.stderr_fd_, -1)),
       pending_(std::move(other.pending_)),
       wait_status_(std::exchange(other.wait_status_, std::nullopt)) {}
 
@@ -38,6 +41,8 @@ ChildProcess& ChildProcess::operator=(ChildProcess&& other) noexcept {
     reset();
     pid_ = std::exchange(other.pid_, -1);
     stdout_fd_ = std::exchange(other.stdout_fd_, -1);
+    stdin_fd_ = std::exchange(other.stdin_fd_, -1);
+    stderr_fd_ = std::exchange(other.stderr_fd_, -1);
     pending_ = std::move(other.pending_);
     wait_status_ = std::exchange(other.wait_status_, std::nullopt);
   }
@@ -50,31 +55,59 @@ ChildProcess::~ChildProcess() {
 
 void ChildProcess::reset() {
   if (pid_ > 0 && !wait_status_) stop();
-  if (stdout_fd_ >= 0) ::close(stdout_fd_);
+  for (int* fd : {&stdout_fd_, &stdin_fd_, &stderr_fd_}) {
+    if (*fd >= 0) ::close(*fd);
+    *fd = -1;
+  }
   pid_ = -1;
-  stdout_fd_ = -1;
 }
 
-ChildProcess ChildProcess::spawn_shell(const std::string& command, std::error_code& error) {
-  return spawn({"/bin/sh", "-c", command}, error);
+int ChildProcess::take_stdin_fd() {
+  return std::exchange(stdin_fd_, -1);
 }
 
-ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::error_code& error) {
+int ChildProcess::take_stdout_fd() {
+  return std::exchange(stdout_fd_, -1);
+}
+
+int ChildProcess::take_stderr_fd() {
+  return std::exchange(stderr_fd_, -1);
+}
+
+ChildProcess ChildProcess::spawn_shell(const std::string& command, std::error_code& error,
+                                       ChildStdio stdio) {
+  return spawn({"/bin/sh", "-c", command}, error, stdio);
+}
+
+ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::error_code& error,
+                                 ChildStdio stdio) {
   ChildProcess child;
   error.clear();
   if (argv.empty()) {
     error = std::make_error_code(std::errc::invalid_argument);
     return child;
   }
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) {
+  // [0] is the read end, [1] the write end; -1 for a stream not piped.
+  int out_fds[2] = {-1, -1};
+  int in_fds[2] = {-1, -1};
+  int err_fds[2] = {-1, -1};
+  const auto close_all = [&] {
+    for (int fd : {out_fds[0], out_fds[1], in_fds[0], in_fds[1], err_fds[0], err_fds[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
+  };
+  if (::pipe2(out_fds, O_CLOEXEC) != 0 || (stdio.pipe_stdin && ::pipe2(in_fds, O_CLOEXEC) != 0) ||
+      (stdio.pipe_stderr && ::pipe2(err_fds, O_CLOEXEC) != 0)) {
     error = {errno, std::system_category()};
+    close_all();
     return child;
   }
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attributes;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], STDOUT_FILENO);
+  posix_spawn_file_actions_adddup2(&actions, out_fds[1], STDOUT_FILENO);
+  if (stdio.pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in_fds[0], STDIN_FILENO);
+  if (stdio.pipe_stderr) posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
   posix_spawnattr_init(&attributes);
   // A new process group, so that stop() reaches grandchildren too; default
   // signal dispositions, so that a parent ignoring SIGPIPE leaks nothing.
@@ -95,14 +128,19 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::erro
   const int rc = ::posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attributes);
-  ::close(pipe_fds[1]);
   if (rc != 0) {
-    ::close(pipe_fds[0]);
+    close_all();
     error = {rc, std::system_category()};
     return child;
   }
+  // The child's ends are the child's now; the parent keeps its own.
+  for (int* child_end : {&out_fds[1], &in_fds[0], &err_fds[1]}) {
+    if (*child_end >= 0) ::close(*child_end);
+  }
   child.pid_ = pid;
-  child.stdout_fd_ = pipe_fds[0];
+  child.stdout_fd_ = out_fds[0];
+  child.stdin_fd_ = in_fds[1];
+  child.stderr_fd_ = err_fds[0];
   return child;
 }
 

@@ -1,9 +1,10 @@
-// A child process for tests and for the conformance runner's --exec mode.
+// A child process for tests and for the conformance runner's --exec and
+// --client-exec modes.
 //
 // The child runs in its own process group, with stdout piped to the parent
-// (stderr is inherited), so that stop() reaches a shell and everything it
-// started. The destructor stops a child that is still running: a test that
-// starts a server cannot leak it.
+// (stdin and stderr are inherited unless ChildStdio asks for pipes), so
+// that stop() reaches a shell and everything it started. The destructor stops a child that is still
+// running: a test that starts a server cannot leak it.
 #pragma once
 
 #include <sys/types.h>
@@ -17,6 +18,13 @@
 
 namespace kv {
 
+// Which of the child's stdin and stderr are pipes to the parent (stdout
+// always is).
+struct ChildStdio {
+  bool pipe_stdin = false;
+  bool pipe_stderr = false;
+};
+
 class ChildProcess {
  public:
   ChildProcess() = default;
@@ -27,9 +35,18 @@ class ChildProcess {
   ~ChildProcess();
 
   // Starts argv[0] (searched in PATH) with the given arguments.
-  static ChildProcess spawn(const std::vector<std::string>& argv, std::error_code& error);
+  static ChildProcess spawn(const std::vector<std::string>& argv, std::error_code& error,
+                            ChildStdio stdio = {});
   // Starts `command` under /bin/sh -c.
-  static ChildProcess spawn_shell(const std::string& command, std::error_code& error);
+  static ChildProcess spawn_shell(const std::string& command, std::error_code& error,
+                                  ChildStdio stdio = {});
+
+  // Hand the parent's end of a pipe over to the caller, who must close it
+  // (for asynchronous I/O on it). -1 if that stream is not a pipe, or was
+  // taken already; read_line() needs stdout not to be taken.
+  int take_stdin_fd();
+  int take_stdout_fd();
+  int take_stderr_fd();
 
   // Reads one line (without its newline) from the child's stdout, waiting
   // at most `timeout`. std::nullopt on timeout, or once stdout is closed.
@@ -56,6 +73,8 @@ class ChildProcess {
 
   pid_t pid_ = -1;
   int stdout_fd_ = -1;
+  int stdin_fd_ = -1;
+  int stderr_fd_ = -1;
   std::string pending_;  // Bytes read from stdout after the last line.
   std::optional<int> wait_status_;
 };

@@ -1,0 +1,44 @@
+// kvconform's client mode (--client-exec, --client): the entry points
+// kvconform_main.cc calls, so that the CLI stays one file of options.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "conformance/client/client_case.h"
+#include "conformance/client/client_run_options.h"
+#include "conformance/client/client_runner.h"
+
+namespace kv {
+
+struct ClientModeConfig {
+  ClientSuiteConfig suite;
+  std::vector<std::string> cases;  // --cases globs; empty selects every case.
+  std::string known_failing_path;  // --known-failing FILE, or "".
+  bool strict = false;
+  std::string json, junit, html;  // Report files, or "".
+  bool verbose = false;
+  bool color = false;
+};
+
+// Checks the adapter command: "" if usable, or what is wrong with it.
+std::string check_adapter_command(const std::string& command);
+
+// "kvconform --client-exec 'CMD'" plus the options that differ from their
+// defaults, for rerun lines.
+std::string client_rerun_prefix(const ClientRunOptions& options);
+
+// Runs the selected client cases against the adapter, prints progress and
+// the summary on stdout, writes the report files. Returns kvconform's exit
+// code: 0 every MUST case passed (and SHOULD with strict), 1 a case failed
+// or had an ERROR, 2 a usage error.
+int run_client_mode(ClientModeConfig config);
+
+// --client --list: one line per client case.
+void print_client_case_list(std::FILE* out);
+// --explain ID for a client case, with the run's bounds.
+void print_client_case_explanation(std::FILE* out, const ClientCaseDef& def,
+                                   const ClientRunOptions& options);
+
+}  // namespace kv
