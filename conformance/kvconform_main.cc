@@ -22,6 +22,7 @@
 
 #include "codec/message.h"
 #include "conformance/case_registry.h"
+#include "conformance/client/client_mode.h"
 #include "conformance/console_report.h"
 #include "conformance/differential.h"
 #include "conformance/html_report.h"
@@ -40,6 +41,9 @@ constexpr int kExitUsage = 2;
 struct Cli {
   std::vector<std::string> targets;
   std::string exec;
+  std::string client_exec;
+  bool client = false;
+  int client_timeout_ms = 2000;
   std::string profile = "concurrent";
   std::uint32_t max_frame_bytes = kv::kDefaultMaxFrameLen;
   std::vector<std::string> cases;
@@ -262,6 +266,53 @@ int run_async(asio::awaitable<int> task) {
   return code;
 }
 
+// --client, --client-exec, or --explain of a client case: the client suite
+// (SPEC 13, spec/client-adapter.md).
+int run_client_side(const Cli& cli) {
+  kv::ClientModeConfig config;
+  kv::ClientRunOptions& options = config.suite.options;
+  options.command = cli.client_exec;
+  options.client_timeout = std::chrono::milliseconds(cli.client_timeout_ms);
+  options.client_max_frame_bytes = cli.max_frame_bytes;
+  options.timeout_scale = cli.timeout_scale;
+  options.seed = *cli.seed;
+  if (cli.list) {
+    kv::print_client_case_list(stdout);
+    return 0;
+  }
+  if (!cli.explain.empty()) {
+    const kv::ClientCaseDef* def = kv::find_client_case(cli.explain);
+    if (def == nullptr) {
+      fmt::print(stderr, "kvconform: no client case '{}' (see --client --list)\n", cli.explain);
+      return kExitUsage;
+    }
+    kv::print_client_case_explanation(stdout, *def, options);
+    return 0;
+  }
+  if (cli.client_exec.empty()) {
+    fmt::print(stderr, "kvconform: --client lists the client cases with --list; to check a "
+                       "client give --client-exec COMMAND\n");
+    return kExitUsage;
+  }
+  if (!cli.targets.empty() || !cli.exec.empty() || cli.differential) {
+    fmt::print(stderr,
+               "kvconform: --client-exec cannot be combined with --target, --exec or "
+               "--differential\n");
+    return kExitUsage;
+  }
+  config.suite.exclude = cli.exclude;
+  config.suite.jobs = cli.jobs;
+  config.cases = cli.cases;
+  config.known_failing_path = cli.known_failing;
+  config.strict = cli.strict;
+  config.json = cli.json;
+  config.junit = cli.junit;
+  config.html = cli.html;
+  config.verbose = cli.verbose;
+  config.color = !cli.no_color && ::isatty(STDOUT_FILENO) != 0;
+  return kv::run_client_mode(std::move(config));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -272,6 +323,13 @@ int main(int argc, char** argv) {
                  "HOST:PORT of the server under test (twice or more with --differential)");
   app.add_option("--exec", cli.exec,
                  "start the server with this shell command; {port} is replaced by a free port");
+  app.add_option("--client-exec", cli.client_exec,
+                 "check a client: start its adapter with this shell command per case; {host} and "
+                 "{port} name kvconform's scripted server (spec/client-adapter.md)");
+  app.add_flag("--client", cli.client, "with --list: list the client cases (SPEC 13)");
+  app.add_option("--client-timeout-ms", cli.client_timeout_ms,
+                 "the client's own timeout, passed as {timeout_ms} (client suite)")
+      ->check(CLI::Range(100, 600000));
   app.add_option("--profile", cli.profile, "the server's concurrency profile")
       ->check(CLI::IsMember({"concurrent", "sequential"}));
   app.add_option("--max-frame-bytes", cli.max_frame_bytes, "the maximum LEN the target uses")
@@ -308,6 +366,10 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (!cli.seed) cli.seed = std::random_device{}() % 1000000;
+  if (cli.client || !cli.client_exec.empty() ||
+      (!cli.explain.empty() && kv::find_client_case(cli.explain) != nullptr)) {
+    return run_client_side(cli);
+  }
 
   if (cli.list) {
     kv::print_case_list(stdout, kv::all_cases());
