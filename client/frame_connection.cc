@@ -50,6 +50,12 @@ FrameConnection FrameConnection::connect(const Endpoint& endpoint, const Connect
 std::error_code FrameConnection::send(std::span<const std::uint8_t> bytes,
                                       std::chrono::milliseconds timeout) {
   if (!connected()) return std::make_error_code(std::errc::not_connected);
+  return net::write_all(socket_.get(), bytes, net::deadline_after(timeout));
+}
+
+std::error_code FrameConnection::send_reading_responses(std::span<const std::uint8_t> bytes,
+                                                        std::chrono::milliseconds timeout) {
+  if (!connected()) return std::make_error_code(std::errc::not_connected);
   const net::Deadline deadline = net::deadline_after(timeout);
   for (;;) {
     const net::WriteResult written = net::write_some(socket_.get(), bytes);

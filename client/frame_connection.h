@@ -9,8 +9,7 @@
 // non-blocking and each wait is a poll(2) bounded by the time left.
 //
 // One thread may send() while another thread receive()s on the same
-// connection only for plain sends of small requests; any other sharing
-// needs a lock.
+// connection; any other sharing needs a lock.
 #pragma once
 
 #include <chrono>
@@ -81,12 +80,17 @@ class FrameConnection {
   bool connected() const { return socket_.valid(); }
 
   // Sends all of `bytes`, waiting at most `timeout` for the socket to take
-  // them. While the socket is full it moves arriving responses into the
-  // decoder, so a server that answers while the client is still sending a
-  // long pipeline cannot deadlock it. Returns std::errc::timed_out if the
-  // bytes were not all taken in time, or the errno.
+  // them. Returns std::errc::timed_out if they were not all taken in time,
+  // or the errno. Touches nothing but the socket, so one thread may send()
+  // while another receive()s.
   std::error_code send(std::span<const std::uint8_t> bytes, std::chrono::milliseconds timeout);
   std::error_code send(std::string_view bytes, std::chrono::milliseconds timeout);
+  // Like send(), but while the socket is full it moves arriving responses
+  // into the decoder, so that a server that stops reading until its
+  // answers are read (SPEC 8.1) cannot deadlock a long pipeline. Not for
+  // use while another thread receive()s.
+  std::error_code send_reading_responses(std::span<const std::uint8_t> bytes,
+                                         std::chrono::milliseconds timeout);
   // Sends `message` as one frame.
   std::error_code send_message(const Message& message, std::chrono::milliseconds timeout);
 

@@ -111,7 +111,8 @@ std::vector<Reply> KvClient::pipeline(std::span<const Request> requests) {
                                 "cannot encode " + describe(request) + ": " + error.message()));
     }
   }
-  if (const std::error_code error = connection_.send(frames.readable(), options_.timeout)) {
+  if (const std::error_code error =
+          connection_.send_reading_responses(frames.readable(), options_.timeout)) {
     return std::vector<Reply>(requests.size(),
                               fail(send_error_class(error), "cannot send: " + error.message()));
   }
