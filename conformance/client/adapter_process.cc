@@ -201,6 +201,12 @@ asio::awaitable<AdapterEvent> AdapterProcess::next_event(std::chrono::millisecon
   co_return event;
 }
 
+std::optional<std::string> AdapterProcess::exit_description() {
+  if (child_.running()) return std::nullopt;
+  const std::optional<int> status = child_.wait_status();
+  return status ? describe_adapter_exit(*status) : "the client is not running";
+}
+
 asio::awaitable<std::optional<int>> AdapterProcess::wait_exit(std::chrono::milliseconds timeout) {
   asio::steady_timer tick(co_await asio::this_coro::executor);
   const auto deadline = std::chrono::steady_clock::now() + timeout;

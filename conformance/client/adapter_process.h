@@ -66,6 +66,10 @@ class AdapterProcess {
   // The adapter's next stdout line, waiting at most `timeout`.
   boost::asio::awaitable<AdapterEvent> next_event(std::chrono::milliseconds timeout);
 
+  // How the adapter ended ("the client exited with status 127"), or
+  // std::nullopt while it runs. Does not wait.
+  std::optional<std::string> exit_description();
+
   // Ends the adapter: closes its stdin, gives it `grace` to exit, then
   // kills its process group. Returns a FAIL verdict if it died from a
   // signal it was not sent by kvconform (a crash), and a note (in `note`)

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -26,7 +28,24 @@ boost::asio::awaitable<Check> ClientCaseContext::command(const AdapterCommand& c
 
 boost::asio::awaitable<Check> ClientCaseContext::expect_request(const Message& want, int& conn) {
   const std::string expected = "the client sends the request " + describe_message(want);
-  const RequestEvent event = co_await server_.next_request(options_.step_timeout());
+  // Waits in slices, so that an adapter that exits (a crash, a command
+  // that is not found) fails the case at once rather than at the bound.
+  const auto deadline = std::chrono::steady_clock::now() + options_.step_timeout();
+  RequestEvent event;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    event = co_await server_.next_request(
+        std::clamp(left, std::chrono::milliseconds(1), std::chrono::milliseconds(100)));
+    if (event.kind != RequestEvent::Kind::kTimeout) break;
+    if (const std::optional<std::string> exited = adapter_.exit_description()) {
+      co_return fail_verdict(expected, *exited + " before sending it");
+    }
+    if (left <= std::chrono::milliseconds(100)) {
+      event.text = fmt::format("no request within {} ms", options_.step_timeout().count());
+      break;
+    }
+  }
   conn = event.conn;
   switch (event.kind) {
     case RequestEvent::Kind::kTimeout:
