@@ -51,7 +51,8 @@ std::error_code prepare_accepted(int fd) {
 
 }  // namespace
 
-Acceptor::Acceptor(int listener) : listener_(listener), spare_(open_spare()) {}
+Acceptor::Acceptor(int listener, ServerLog& log)
+    : listener_(listener), log_(log), spare_(open_spare()) {}
 
 AcceptStatus Acceptor::accept(UniqueFd& connection, std::error_code& error) {
   for (;;) {
@@ -79,7 +80,10 @@ AcceptStatus Acceptor::shed_one(std::error_code& error) {
   const int failure = errno;
   if (fd >= 0) ::close(fd);
   spare_.reset(open_spare());
-  if (fd >= 0) return AcceptStatus::kShed;
+  if (fd >= 0) {
+    log_.count(ConnectionEvent::kShed, std::chrono::steady_clock::now());
+    return AcceptStatus::kShed;
+  }
   if (failure == EAGAIN || failure == EWOULDBLOCK) return AcceptStatus::kWouldBlock;
   error = {failure, std::generic_category()};
   return AcceptStatus::kFailed;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <system_error>
 
+#include "servers/server_log.h"
 #include "servers/unique_fd.h"
 
 namespace kv {
@@ -24,8 +25,9 @@ enum class AcceptStatus {
 
 class Acceptor {
  public:
-  // `listener` must stay open while the acceptor is used.
-  explicit Acceptor(int listener);
+  // `listener` must stay open while the acceptor is used; connections shed
+  // for lack of descriptors are counted in `log`, which must outlive it.
+  Acceptor(int listener, ServerLog& log);
 
   AcceptStatus accept(UniqueFd& connection, std::error_code& error);
 
@@ -33,6 +35,7 @@ class Acceptor {
   AcceptStatus shed_one(std::error_code& error);
 
   int listener_;
+  ServerLog& log_;
   UniqueFd spare_;
 };
 

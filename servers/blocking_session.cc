@@ -2,6 +2,9 @@
 
 #include <poll.h>
 
+#include <new>
+#include <thread>
+
 #include "servers/connection.h"
 #include "servers/socket_io.h"
 
@@ -10,16 +13,35 @@ namespace {
 
 using Clock = Connection::Clock;
 
+// How long a connection paused for the memory budget sleeps before it
+// looks again.
+constexpr std::chrono::milliseconds kPauseWait{20};
+
 enum class Step { kContinue, kFinished };
+
+bool readable_now(int fd) {
+  pollfd entry{fd, POLLIN, 0};
+  return ::poll(&entry, 1, 0) > 0;
+}
 
 Step write_step(int fd, Connection& connection) {
   const IoResult result = write_some(fd, connection.pending_output());
   if (result.status == IoStatus::kFailed) return Step::kFinished;
-  connection.on_output_written(result.bytes, Clock::now());
+  if (result.status == IoStatus::kWouldBlock) {
+    // A tick passed with the peer not reading.
+    connection.on_tick(Clock::now());
+  } else {
+    connection.on_output_written(result.bytes, Clock::now());
+  }
   return Step::kContinue;
 }
 
 Step read_step(int fd, Connection& connection) {
+  // Draining ends the input at the first read that would wait (SPEC 12.5).
+  if (connection.draining() && !connection.wants_acknowledgement() && !readable_now(fd)) {
+    connection.on_input_drained(Clock::now());
+    return Step::kContinue;
+  }
   const IoResult result = read_into(fd, connection.input());
   switch (result.status) {
     case IoStatus::kTransferred:
@@ -30,7 +52,7 @@ Step read_step(int fd, Connection& connection) {
       return Step::kContinue;
     case IoStatus::kWouldBlock:
       // A tick passed with no input; the caller checks deadlines.
-      connection.release_idle_buffers(Clock::now());
+      connection.on_tick(Clock::now());
       return Step::kContinue;
     case IoStatus::kFailed:
       return Step::kFinished;
@@ -43,31 +65,64 @@ Step next_step(int fd, Connection& connection) {
   if (connection.wants_write()) return write_step(fd, connection);
   if (connection.wants_write_shutdown()) {
     if (shutdown_write(fd)) return Step::kFinished;
-    connection.on_write_shutdown();
+    connection.on_write_shutdown(Clock::now());
+    return Step::kContinue;
+  }
+  if (connection.wants_acknowledgement() && peer_acknowledged_everything(fd)) {
+    connection.on_output_acknowledged();
     return Step::kContinue;
   }
   if (connection.wants_read()) return read_step(fd, connection);
+  if (connection.paused()) {
+    std::this_thread::sleep_for(kPauseWait);
+    connection.on_tick(Clock::now());
+    return Step::kContinue;
+  }
   return Step::kFinished;
+}
+
+void serve(int fd, ConnectionRegistry::Entry entry, const ServerContext& context) {
+  Connection connection(context.handler, context.options.connection, Clock::now(),
+                        std::move(entry));
+  for (;;) {
+    const Clock::time_point now = Clock::now();
+    const ShutdownPhase phase = context.shutdown.phase(now);
+    if (phase == ShutdownPhase::kStopping) return;
+    if (phase == ShutdownPhase::kDraining && !connection.draining()) connection.begin_drain();
+    if (connection.should_close(now)) return;
+    Step step = Step::kContinue;
+    try {
+      step = next_step(fd, connection);
+    } catch (const std::bad_alloc&) {
+      connection.on_out_of_memory(Clock::now());
+    }
+    if (step == Step::kFinished) return;
+  }
 }
 
 }  // namespace
 
-WaitResult wait_readable_or_stop(int fd, const StopSignal& stop,
+WaitResult wait_readable_or_stop(int fd, const Shutdown& shutdown,
                                  std::chrono::milliseconds timeout) {
-  if (stop.stop_requested()) return WaitResult::kStopped;
-  pollfd fds[2] = {{fd, POLLIN, 0}, {stop.wake_fd(), POLLIN, 0}};
+  const auto stopped = [&] { return shutdown.phase(Clock::now()) != ShutdownPhase::kServing; };
+  if (stopped()) return WaitResult::kStopped;
+  pollfd fds[2] = {{fd, POLLIN, 0}, {shutdown.wake_fd(), POLLIN, 0}};
   const int n = ::poll(fds, 2, static_cast<int>(timeout.count()));
-  if (stop.stop_requested()) return WaitResult::kStopped;
+  if (stopped()) return WaitResult::kStopped;
   if (n > 0 && fds[0].revents != 0) return WaitResult::kReady;
   return WaitResult::kTimedOut;  // Also EINTR: the caller simply waits again.
 }
 
-void serve_blocking_connection(UniqueFd socket, const ServerContext& context) {
+void serve_blocking_connection(UniqueFd socket, ConnectionRegistry::Entry entry,
+                               const ServerContext& context) noexcept {
   const int fd = socket.get();
   if (set_blocking_mode(fd, BlockingMode::kBlocking) || set_io_timeout(fd, kBlockingTick)) return;
-  Connection connection(context.handler, context.options.connection, Clock::now());
-  while (!context.stop.stop_requested() && !connection.should_close(Clock::now())) {
-    if (next_step(fd, connection) == Step::kFinished) return;
+  try {
+    serve(fd, std::move(entry), context);
+  } catch (const std::bad_alloc&) {
+    // Not even the connection's state could be made: this connection is
+    // closed (by `socket`), and only it.
+    context.registry.log().count(ConnectionEvent::kOutOfMemory, Clock::now());
   }
 }
 

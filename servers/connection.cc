@@ -1,18 +1,36 @@
 #include "servers/connection.h"
 
 #include <algorithm>
+#include <new>
+#include <string>
 
 #include "codec/frame_encoder.h"
 #include "codec/message_builders.h"
 
 namespace kv {
+namespace {
+
+// Strings up to this capacity live inside the std::string object.
+constexpr std::size_t kInlineStringBytes = std::string().capacity();
+
+std::size_t heap_bytes(const std::string& text) {
+  return text.capacity() > kInlineStringBytes ? text.capacity() : 0;
+}
+
+std::size_t heap_bytes(const Message& message) {
+  return heap_bytes(message.key()) + heap_bytes(message.value());
+}
+
+}  // namespace
 
 Connection::Connection(const RequestHandler& handler, const ConnectionOptions& options,
-                       TimePoint now)
+                       TimePoint now, ConnectionRegistry::Entry entry)
     : handler_(handler),
       options_(options),
       decoder_(DecoderOptions{options.max_frame_len}),
-      last_activity_(now) {}
+      entry_(std::move(entry)),
+      last_activity_(now),
+      waiting_since_(now) {}
 
 void Connection::on_input(TimePoint now) {
   last_activity_ = now;
@@ -23,6 +41,7 @@ void Connection::on_input(TimePoint now) {
     // never decoded (SPEC 6.1).
     discard_input();
   }
+  settle(now);
 }
 
 void Connection::on_eof(TimePoint now) {
@@ -32,30 +51,71 @@ void Connection::on_eof(TimePoint now) {
   } else if (phase_ == Phase::kOpen) {
     decode_available(now);
   }
+  settle(now);
 }
 
 void Connection::on_output_written(std::size_t n, TimePoint now) {
   if (n == 0) return;
   // decode_available stops only at a frame it cannot complete, at a phase
-  // change, or above the soft limit; only the last can end with this write.
+  // change, at a pause, or above the soft limit; only the last can end with
+  // this write.
   const bool held_back = output_.readable_bytes() > options_.output_soft_limit;
   output_.consume(n);
   last_activity_ = now;
   // Resumes decoding frames that backpressure held back.
   if (phase_ == Phase::kOpen && held_back) decode_available(now);
   finish_flushing_if_done();
+  settle(now);
 }
 
-void Connection::on_write_shutdown() {
+void Connection::on_write_shutdown(TimePoint now) {
   if (phase_ != Phase::kFlushingThenShutdown) return;
   // Lingering waits for the peer's EOF; if that came already, we are done.
   phase_ = eof_seen_ ? Phase::kDone : Phase::kLingering;
+  close_deadline_ = std::min(close_deadline_, now + options_.error_close_delay);
+  settle(now);
+}
+
+void Connection::on_tick(TimePoint now) {
+  // Decoding may have stopped for the budget, which has room again now.
+  if (phase_ == Phase::kOpen) decode_available(now);
+  if (now - last_activity_ >= options_.buffer_retention) release_empty_storage(0);
+  settle(now);
+}
+
+void Connection::on_out_of_memory(TimePoint now) noexcept {
+  try {
+    // Freeing first leaves room for the small error response.
+    close_early(true, now + options_.error_close_delay);
+    settle(now);
+    entry_.note_out_of_memory();
+  } catch (const std::bad_alloc&) {
+    // Not even the error response fits: the connection is closed without
+    // it, which SPEC 12.1 allows; the other connections are unaffected.
+    phase_ = Phase::kDone;
+  }
+}
+
+void Connection::begin_drain() { draining_ = true; }
+
+void Connection::on_input_drained(TimePoint now) {
+  if (phase_ != Phase::kOpen) return;
+  // Every complete frame has been answered (the owner reads only while
+  // wants_read(), which backpressure and pauses turn off); what is left
+  // is a partial frame, which gets the error response (SPEC 12.5).
+  close_early(!decoder_.input().empty(), TimePoint::max());
+  settle(now);
+}
+
+void Connection::on_output_acknowledged() {
+  if (wants_acknowledgement()) phase_ = Phase::kDone;
 }
 
 bool Connection::wants_read() const {
   switch (phase_) {
     case Phase::kOpen:
-      return !eof_seen_ && output_.readable_bytes() <= options_.output_soft_limit;
+      return !eof_seen_ && output_.readable_bytes() <= options_.output_soft_limit &&
+             !entry_.must_pause();
     case Phase::kLingering:
       return !eof_seen_;
     default:
@@ -73,20 +133,24 @@ Connection::TimePoint Connection::deadline() const {
   return std::min(idle, close_deadline_);
 }
 
-std::size_t Connection::buffer_capacity() const {
-  return decoder_.input().capacity() + output_.capacity();
+std::size_t Connection::held_bytes() const {
+  return decoder_.input().capacity() + output_.capacity() + heap_bytes(request_) +
+         heap_bytes(response_);
 }
 
 void Connection::decode_available(TimePoint now) {
-  while (phase_ == Phase::kOpen && output_.readable_bytes() <= options_.output_soft_limit) {
+  while (phase_ == Phase::kOpen && output_.readable_bytes() <= options_.output_soft_limit &&
+         !entry_.must_pause()) {
     const DecodeResult result = decoder_.next(request_);
     switch (result.status) {
       case DecodeStatus::kFrame:
         handler_.handle(request_, response_);
         append_response(response_);
+        waiting_since_ = now;
         break;
       case DecodeStatus::kBadBody:
         append_response(make_error_response());
+        waiting_since_ = now;
         break;
       case DecodeStatus::kFramingError:
         enter_framing_error(now);
@@ -101,6 +165,11 @@ void Connection::decode_available(TimePoint now) {
         }
         return;
     }
+    // A large request or response is not kept for the next frame.
+    if (heap_bytes(request_) + heap_bytes(response_) > options_.retained_storage_bytes) {
+      request_ = Message();
+      response_ = Message();
+    }
   }
 }
 
@@ -109,6 +178,15 @@ void Connection::enter_framing_error(TimePoint now) {
   phase_ = Phase::kFlushingThenShutdown;
   close_deadline_ = now + options_.error_close_delay;
   discard_input();
+}
+
+void Connection::close_early(bool answer_with_error, TimePoint close_by) {
+  discard_input();
+  request_ = Message();
+  response_ = Message();
+  if (answer_with_error) append_response(make_error_response());
+  phase_ = Phase::kFlushingThenShutdown;
+  close_deadline_ = std::min(close_deadline_, close_by);
 }
 
 void Connection::append_response(const Message& response) {
@@ -131,10 +209,29 @@ void Connection::discard_input() {
   decoder_ = FrameDecoder(decoder_.options());
 }
 
-void Connection::release_idle_buffers(TimePoint now) {
-  if (now - last_activity_ < options_.buffer_retention) return;
-  decoder_.input().release_if_empty();
-  output_.release_if_empty();
+void Connection::release_empty_storage(std::size_t keep) {
+  if (decoder_.input().capacity() > keep) decoder_.input().release_if_empty();
+  if (output_.capacity() > keep) output_.release_if_empty();
+  if (heap_bytes(request_) + heap_bytes(response_) > keep) {
+    request_ = Message();
+    response_ = Message();
+  }
+}
+
+void Connection::settle(TimePoint now) {
+  const Eviction eviction = entry_.eviction();
+  const bool evict = eviction != Eviction::kNone && phase_ == Phase::kOpen;
+  // Evicted (SPEC 12.4): unanswered input is replaced by the error response.
+  if (evict) close_early(!decoder_.input().empty(), now + options_.error_close_delay);
+  release_empty_storage(options_.retained_storage_bytes);
+  const bool unfinished = phase_ == Phase::kOpen && !decoder_.input().empty();
+  entry_.report_holdings(held_bytes(), unfinished ? decoder_.input().capacity() : 0);
+  if (phase_ == Phase::kOpen && output_.empty()) {
+    entry_.report_waiting_since(waiting_since_);
+  } else {
+    entry_.report_busy();
+  }
+  if (eviction != Eviction::kNone && phase_ != Phase::kOpen) entry_.eviction_done();
 }
 
 }  // namespace kv

@@ -3,12 +3,14 @@
 // A Connection does no I/O. Its owner reads socket bytes into input() and
 // calls on_input(), reports end of stream with on_eof(), writes
 // pending_output() to the socket and reports progress with
-// on_output_written(). The wants_*() and should_close() queries tell the
-// owner what to do next. The life of a connection:
+// on_output_written(), and calls on_tick() periodically. The wants_*() and
+// should_close() queries tell the owner what to do next. The life of a
+// connection:
 //
 //   open --EOF--> flushing --output empty--> done (close)
 //     |                                          ^
-//     +--framing error--> flushing, then FIN --> lingering --EOF or deadline
+//     +--framing error, eviction, out of memory, drain--> flushing, then FIN
+//                                   --> lingering --EOF or deadline--+
 //
 // * open: complete frames are decoded and answered in order (SPEC 5.7, 8.1).
 //   Decoding pauses while more than output_soft_limit bytes of responses
@@ -23,13 +25,24 @@
 //   the peer's unread bytes cannot make the kernel reset the connection and
 //   destroy responses in flight). The connection is closed at the latest
 //   error_close_delay after the error, whatever the peer does.
+// * resources (SPEC 12.1-12.4): a connection that runs out of memory, or
+//   that the registry evicts for the memory budget or for a slot, discards
+//   its unanswered input and closes like a framing error; the error
+//   response takes the place of the input it discarded (none if it held
+//   none). While the server is over its budget and this connection holds
+//   more than the floor, it neither reads nor decodes (paused()).
+// * drain (SPEC 12.5): after begin_drain() the owner keeps reading until a
+//   read finds nothing and then calls on_input_drained(): every complete
+//   request has been answered, a partial frame gets the error response,
+//   and the connection closes like after a framing error, except that the
+//   lingering also ends once the peer has acknowledged every byte sent.
 // * idle timeout (SPEC 9.1-9.3): the connection is closed when neither a
 //   byte was read nor a byte was written for idle_timeout.
-// * buffers: the input and output buffers keep their storage between
-//   requests, so a busy connection does not allocate per request. The owner
-//   calls release_idle_buffers() periodically; it frees them once the
-//   connection has had no traffic for buffer_retention, so an idle
-//   connection holds no buffer memory.
+// * storage: buffers and messages keep up to retained_storage_bytes
+//   between requests, so a busy connection does not allocate per request;
+//   larger storage is freed as soon as it is empty. on_tick() frees all of
+//   it once the connection has had no traffic for buffer_retention, so an
+//   idle connection holds no buffer or message memory.
 //
 // A Connection is used by one thread at a time.
 #pragma once
@@ -42,6 +55,7 @@
 #include "codec/buffer.h"
 #include "codec/frame_decoder.h"
 #include "codec/message.h"
+#include "servers/connection_registry.h"
 #include "servers/request_handler.h"
 
 namespace kv {
@@ -56,10 +70,13 @@ struct ConnectionOptions {
   std::size_t output_soft_limit = std::size_t{1024} * 1024;
   // After a framing error the connection is closed at the latest this long
   // later (SPEC 6.1 asks for one second; this leaves room for the I/O loop's
-  // own timer granularity).
+  // own timer granularity). Also bounds every lingering close.
   std::chrono::milliseconds error_close_delay{800};
-  // Empty buffers keep their storage until the connection has had no
-  // traffic for this long (see Connection::release_idle_buffers).
+  // Storage up to this size is kept between requests; larger storage is
+  // freed as soon as it is empty.
+  std::size_t retained_storage_bytes = std::size_t{64} * 1024;
+  // Empty buffers and messages keep their storage until the connection has
+  // had no traffic for this long (see Connection::on_tick).
   std::chrono::milliseconds buffer_retention{100};
 };
 
@@ -68,9 +85,12 @@ class Connection {
   using Clock = std::chrono::steady_clock;
   using TimePoint = Clock::time_point;
 
-  // `handler` must outlive the connection. Throws std::invalid_argument if
-  // options.max_frame_len is out of range (see DecoderOptions).
-  Connection(const RequestHandler& handler, const ConnectionOptions& options, TimePoint now);
+  // `handler` must outlive the connection. `entry` is the connection's
+  // place in its server's registry; an empty one means no budget and no
+  // eviction. Throws std::invalid_argument if options.max_frame_len is out
+  // of range (see DecoderOptions).
+  Connection(const RequestHandler& handler, const ConnectionOptions& options, TimePoint now,
+             ConnectionRegistry::Entry entry = {});
 
   // Where the owner reads socket bytes (ensure_writable, write_ptr, commit).
   Buffer& input() { return decoder_.input(); }
@@ -85,7 +105,28 @@ class Connection {
   // Call after `n` bytes of pending_output() were written.
   void on_output_written(std::size_t n, TimePoint now);
   // Call after the owner shut the socket down for writing.
-  void on_write_shutdown();
+  void on_write_shutdown(TimePoint now);
+
+  // Call at least once per tick (100 ms): acts on an eviction asked for by
+  // another thread, resumes decoding after a pause for the budget, and
+  // frees the storage of an idle connection.
+  void on_tick(TimePoint now);
+  // Call when an allocation for this connection failed (std::bad_alloc
+  // escaped one of the calls above or the owner's read into input()): the
+  // connection frees what it holds and closes with the error response, or
+  // at once if even that cannot be allocated (SPEC 12.1).
+  void on_out_of_memory(TimePoint now) noexcept;
+
+  // Starts the drain (SPEC 12.5): the owner keeps reading while
+  // wants_read(), and calls on_input_drained() after a read that found no
+  // byte available.
+  void begin_drain();
+  void on_input_drained(TimePoint now);
+  bool draining() const { return draining_; }
+  // True while draining and lingering: the owner may call
+  // on_output_acknowledged() once the peer has acknowledged every byte.
+  bool wants_acknowledgement() const { return draining_ && phase_ == Phase::kLingering; }
+  void on_output_acknowledged();
 
   // True while the owner should read from the socket.
   bool wants_read() const;
@@ -93,6 +134,9 @@ class Connection {
   bool wants_write() const { return !output_.empty(); }
   // True once the owner should shut the socket down for writing.
   bool wants_write_shutdown() const;
+  // True while the connection neither reads nor decodes because the server
+  // is over its memory budget; on_tick() resumes it.
+  bool paused() const { return phase_ == Phase::kOpen && entry_.must_pause(); }
   // True once the owner should close the socket.
   bool should_close(TimePoint now) const { return phase_ == Phase::kDone || now >= deadline(); }
   // The instant after which should_close() turns true unless traffic
@@ -101,27 +145,33 @@ class Connection {
 
   std::size_t buffered_input_bytes() const { return decoder_.input().readable_bytes(); }
   std::size_t pending_output_bytes() const { return output_.readable_bytes(); }
-  // The heap bytes held by the input and output buffers.
-  std::size_t buffer_capacity() const;
-  // Frees the storage of each empty buffer if there has been no traffic
-  // since now - buffer_retention; otherwise does nothing. Meant to be
-  // called periodically (the I/O loops call it on every tick).
-  void release_idle_buffers(TimePoint now);
+  // The heap bytes held by the buffers and the reused messages: what the
+  // connection reports to the memory budget.
+  std::size_t held_bytes() const;
 
  private:
   enum class Phase {
     kOpen,                  // Decoding and answering.
     kFlushingThenClose,     // Input ended; writing the last responses.
-    kFlushingThenShutdown,  // Framing error; writing the last responses.
-    kLingering,             // FIN sent after a framing error; discarding input.
+    kFlushingThenShutdown,  // Closing early; writing the last responses.
+    kLingering,             // FIN sent; discarding input.
     kDone,                  // Ready to be closed.
   };
 
   void decode_available(TimePoint now);
   void enter_framing_error(TimePoint now);
+  // Stops taking input: discards what is buffered, adds the error response
+  // if `answer_with_error`, and closes after flushing, at the latest at
+  // `close_by`.
+  void close_early(bool answer_with_error, TimePoint close_by);
   void append_response(const Message& response);
   void finish_flushing_if_done();
   void discard_input();
+  // Frees storage larger than `keep` bytes that holds nothing.
+  void release_empty_storage(std::size_t keep);
+  // Acts on an eviction, frees large empty storage and reports to the
+  // registry; every public call that changes state ends with it.
+  void settle(TimePoint now);
 
   const RequestHandler& handler_;
   ConnectionOptions options_;
@@ -130,9 +180,13 @@ class Connection {
   // Reused for every request and response, to reuse their string storage.
   Message request_;
   Message response_;
+  ConnectionRegistry::Entry entry_;
   Phase phase_ = Phase::kOpen;
   bool eof_seen_ = false;
+  bool draining_ = false;
   TimePoint last_activity_;
+  // When the last request was completed, or the connection opened.
+  TimePoint waiting_since_;
   TimePoint close_deadline_ = TimePoint::max();
 };
 

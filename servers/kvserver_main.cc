@@ -1,18 +1,23 @@
 // kvserver: runs one of the four server models (see README.md).
 //
 // Prints exactly one line, "listening on HOST:PORT", once it accepts
-// connections. Exits 0 after SIGINT or SIGTERM, 2 on a bad command line or
-// a listen failure, 1 if the model's loop fails.
+// connections. Exits 0 after SIGINT or SIGTERM (once the drain is over, or
+// at once on a second signal), 2 on a bad command line or a listen failure,
+// 1 if the model's loop fails. `--list-models` prints one line per model,
+// "NAME PROFILE", and exits 0.
 #include <CLI/CLI.hpp>
 #include <iostream>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "codec/frame_format.h"
 #include "codec/message.h"
+#include "servers/connection_registry.h"
+#include "servers/memory_release.h"
 #include "servers/poller.h"
 #include "servers/server.h"
+#include "servers/server_log.h"
+#include "servers/shutdown.h"
 #include "servers/socket_io.h"
 #include "servers/stop_signal.h"
 #include "servers/store.h"
@@ -28,19 +33,23 @@ int fail(int code, const std::string& message) {
 }
 
 struct CommandLine {
-  std::string model;
+  bool list_models = false;
   kv::ServerOptions options;
-  // The connection options' defaults, as flags.
+  // The options' defaults, as flags.
   std::uint32_t max_frame_bytes = options.connection.max_frame_len;
   std::int64_t idle_timeout_ms = options.connection.idle_timeout.count();
+  std::int64_t drain_ms = options.drain_time.count();
 };
 
 void define_flags(CLI::App& app, CommandLine& line) {
   std::vector<std::string> models;
-  for (std::string_view name : kv::server_model_names()) models.emplace_back(name);
+  for (const kv::ServerModelInfo& model : kv::server_models()) models.emplace_back(model.name);
   std::vector<std::string> pollers;
   for (std::string_view name : kv::available_pollers()) pollers.emplace_back(name);
-  app.add_option("--model", line.model, "server model")->required()->check(CLI::IsMember(models));
+  line.options.model.clear();
+  app.add_flag("--list-models", line.list_models, "print each model and its profile, then exit");
+  app.add_option("--model", line.options.model, "server model (required)")
+      ->check(CLI::IsMember(models));
   app.add_option("--host", line.options.host, "address to listen on")->capture_default_str();
   app.add_option("--port", line.options.port, "port to listen on (0 picks a free one)")
       ->capture_default_str();
@@ -52,20 +61,36 @@ void define_flags(CLI::App& app, CommandLine& line) {
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{24} * 3600 * 1000))
       ->capture_default_str();
   app.add_option("--max-connections", line.options.max_connections,
-                 "connections served at once; more are closed on accept")
+                 "connections served at once; when full, a new one evicts the one waiting longest")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 20U))
+      ->capture_default_str();
+  app.add_option("--max-buffered-bytes", line.options.max_buffered_bytes,
+                 "memory budget for all connections' buffers and messages")
+      ->check(CLI::Range(kv::kBudgetFloorBytes, std::size_t{1} << 50U))
+      ->capture_default_str();
+  app.add_option("--drain-ms", line.drain_ms,
+                 "after SIGTERM, how long to finish in-flight requests before closing")
+      ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600} * 1000))
       ->capture_default_str();
   app.add_option("--poller", line.options.poller, "event-loop readiness API")
       ->check(CLI::IsMember(pollers));
 }
 
+int list_models() {
+  for (const kv::ServerModelInfo& model : kv::server_models()) {
+    std::cout << model.name << ' ' << kv::profile_name(model.profile) << '\n';
+  }
+  return 0;
+}
+
 int run(const CommandLine& line) {
+  if (line.list_models) return list_models();
+  if (line.options.model.empty()) return fail(kExitUsage, "--model is required");
   kv::ServerOptions options = line.options;
-  const std::optional<kv::ServerModel> model = kv::server_model_from_name(line.model);
-  if (!model) return fail(kExitUsage, "unknown model: " + line.model);
-  options.model = *model;
   options.connection.max_frame_len = line.max_frame_bytes;
   options.connection.idle_timeout = std::chrono::milliseconds(line.idle_timeout_ms);
+  options.drain_time = std::chrono::milliseconds(line.drain_ms);
+  kv::configure_allocator();
 
   kv::StopSignal stop;
   if (stop.error())
@@ -89,11 +114,14 @@ int run(const CommandLine& line) {
 
   kv::Store store;
   const kv::RequestHandler handler(store);
-  const kv::ServerContext context{listener.get(), options, handler, stop};
+  const kv::Shutdown shutdown(stop, options.drain_time);
+  kv::ServerLog log(std::cerr);
+  kv::ConnectionRegistry registry({options.max_buffered_bytes, options.max_connections}, log);
+  const kv::ServerContext context{listener, options, handler, shutdown, registry};
   std::cout << "listening on " << options.host << ':' << port << std::endl;
-  if (auto error = kv::run_server(context)) {
-    return fail(kExitRuntime, "server loop failed: " + error.message());
-  }
+  const std::error_code error = kv::run_server(context);
+  log.flush(std::chrono::steady_clock::now());
+  if (error) return fail(kExitRuntime, "server loop failed: " + error.message());
   return 0;
 }
 

@@ -1,5 +1,7 @@
 #include "servers/nonblocking_session.h"
 
+#include <new>
+
 #include "servers/socket_io.h"
 
 namespace kv {
@@ -17,11 +19,18 @@ enum class Flow { kOk, kFailed };
 // the socket was drained then, and retrying at once would almost always
 // cost one more system call that fails with EAGAIN. Bytes that arrive
 // later are not lost: a level-triggered poller reports the socket again,
-// and the busy-wait loop tries it again on its next pass anyway.
+// and the busy-wait loop tries it again on its next pass anyway. While
+// draining, a read that finds nothing ends the input.
 Flow read_round(int fd, Connection& connection, bool& progressed) {
   for (int i = 0; i < kMaxReadsPerRound && connection.wants_read(); ++i) {
     const IoResult result = read_into(fd, connection.input());
-    if (result.status == IoStatus::kWouldBlock) return Flow::kOk;
+    if (result.status == IoStatus::kWouldBlock) {
+      if (connection.draining()) {
+        connection.on_input_drained(Clock::now());
+        progressed = true;
+      }
+      return Flow::kOk;
+    }
     if (result.status == IoStatus::kFailed) return Flow::kFailed;
     progressed = true;
     if (result.status == IoStatus::kEof) {
@@ -29,7 +38,7 @@ Flow read_round(int fd, Connection& connection, bool& progressed) {
       return Flow::kOk;
     }
     connection.on_input(Clock::now());
-    if (result.partial) return Flow::kOk;
+    if (result.partial && !connection.draining()) return Flow::kOk;
   }
   return Flow::kOk;
 }
@@ -49,32 +58,7 @@ Flow write_round(int fd, Connection& connection, bool& progressed) {
   return Flow::kOk;
 }
 
-}  // namespace
-
-OpenConnection::OpenConnection(UniqueFd accepted, const ServerContext& context)
-    : socket(std::move(accepted)),
-      state(context.handler, context.options.connection, Clock::now()) {}
-
-std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const ServerContext& context) {
-  if (set_blocking_mode(accepted.get(), BlockingMode::kNonBlocking)) return nullptr;
-  return std::make_unique<OpenConnection>(std::move(accepted), context);
-}
-
-PumpOutcome pump_input(int fd, Connection& connection) {
-  PumpOutcome outcome;
-  outcome.close = read_round(fd, connection, outcome.progressed) == Flow::kFailed;
-  return outcome;
-}
-
-PumpOutcome pump_connection(int fd, Connection& connection) {
-  const PumpOutcome input = pump_input(fd, connection);
-  if (input.close) return input;
-  PumpOutcome output = pump_output(fd, connection);
-  output.progressed = output.progressed || input.progressed;
-  return output;
-}
-
-PumpOutcome pump_output(int fd, Connection& connection) {
+PumpOutcome output_round(int fd, Connection& connection) {
   PumpOutcome outcome;
   if (write_round(fd, connection, outcome.progressed) == Flow::kFailed) {
     outcome.close = true;
@@ -85,11 +69,74 @@ PumpOutcome pump_output(int fd, Connection& connection) {
       outcome.close = true;
       return outcome;
     }
-    connection.on_write_shutdown();
+    connection.on_write_shutdown(Clock::now());
+    outcome.progressed = true;
+  }
+  if (connection.wants_acknowledgement() && peer_acknowledged_everything(fd)) {
+    connection.on_output_acknowledged();
     outcome.progressed = true;
   }
   outcome.close = connection.should_close(Clock::now());
   return outcome;
+}
+
+// Runs `round`; an allocation failure inside it closes this connection
+// (with the error response, SPEC 12.1) instead of escaping.
+template <typename Round>
+PumpOutcome guarded(Connection& connection, Round round) noexcept {
+  try {
+    return round();
+  } catch (const std::bad_alloc&) {
+    connection.on_out_of_memory(Clock::now());
+    return {true, false};
+  }
+}
+
+}  // namespace
+
+OpenConnection::OpenConnection(UniqueFd accepted, ConnectionRegistry::Entry entry,
+                               const ServerContext& context)
+    : socket(std::move(accepted)),
+      state(context.handler, context.options.connection, Clock::now(), std::move(entry)) {}
+
+std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const ServerContext& context) {
+  ConnectionRegistry::Entry entry = context.registry.admit(Clock::now());
+  if (!entry) return nullptr;
+  if (set_blocking_mode(accepted.get(), BlockingMode::kNonBlocking)) return nullptr;
+  try {
+    return std::make_unique<OpenConnection>(std::move(accepted), std::move(entry), context);
+  } catch (const std::bad_alloc&) {
+    context.registry.log().count(ConnectionEvent::kOutOfMemory, Clock::now());
+    return nullptr;
+  }
+}
+
+PumpOutcome pump_input(int fd, Connection& connection) {
+  return guarded(connection, [&] {
+    PumpOutcome outcome;
+    outcome.close = read_round(fd, connection, outcome.progressed) == Flow::kFailed;
+    return outcome;
+  });
+}
+
+PumpOutcome pump_output(int fd, Connection& connection) {
+  return guarded(connection, [&] { return output_round(fd, connection); });
+}
+
+PumpOutcome pump_connection(int fd, Connection& connection) {
+  const PumpOutcome input = pump_input(fd, connection);
+  if (input.close) return input;
+  PumpOutcome output = pump_output(fd, connection);
+  output.progressed = output.progressed || input.progressed;
+  return output;
+}
+
+PumpOutcome pump_tick(int fd, Connection& connection) {
+  guarded(connection, [&] {
+    connection.on_tick(Clock::now());
+    return PumpOutcome{};
+  });
+  return pump_output(fd, connection);
 }
 
 }  // namespace kv

@@ -33,14 +33,16 @@ class SweepTicker {
 
 // An accepted non-blocking socket and its protocol state.
 struct OpenConnection {
-  OpenConnection(UniqueFd accepted, const ServerContext& context);
+  OpenConnection(UniqueFd accepted, ConnectionRegistry::Entry entry, const ServerContext& context);
 
   UniqueFd socket;
   Connection state;
 };
 
-// Puts `accepted` in non-blocking mode and wraps it; nullptr (the socket
-// closed) if that fails.
+// Admits `accepted` into the registry (which may evict another connection
+// for its slot, SPEC 12.3), puts it in non-blocking mode and wraps it.
+// nullptr, the socket closed, if it was refused, if the socket cannot be
+// configured, or if there is no memory for it (logged).
 std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const ServerContext& context);
 
 struct PumpOutcome {
@@ -53,13 +55,19 @@ struct PumpOutcome {
 // The input half of a round: reads while the connection wants input, until
 // a read leaves the socket drained (at most a bounded number of times, so
 // that one busy peer cannot starve the others), and turns what it read into
-// responses in the connection's output. Writes nothing. Never blocks.
+// responses in the connection's output. While draining, a read that finds
+// nothing ends the connection's input (SPEC 12.5). Writes nothing. Never
+// blocks. Never throws: an allocation failure closes this connection only
+// (SPEC 12.1).
 PumpOutcome pump_input(int fd, Connection& connection);
 
 // The output half of a round: writes until the socket's send buffer is full
 // or the output is flushed, then sends the FIN the connection may ask for,
-// and says whether the connection should close. Never blocks.
+// and says whether the connection should close. Never blocks or throws.
 PumpOutcome pump_output(int fd, Connection& connection);
+
+// The periodic half: Connection::on_tick, then pump_output. Never throws.
+PumpOutcome pump_tick(int fd, Connection& connection);
 
 // One whole round: pump_input, then pump_output. The caller must call it
 // again while the socket is readable (or, with output pending, writable):

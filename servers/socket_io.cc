@@ -4,12 +4,17 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <memory>
+
+#if defined(__linux__)
+#include <linux/sockios.h>
+#endif
 
 namespace kv {
 namespace {
@@ -151,6 +156,17 @@ IoResult write_some(int fd, std::span<const std::uint8_t> bytes) {
 std::error_code shutdown_write(int fd) {
   if (::shutdown(fd, SHUT_WR) != 0) return last_error();
   return {};
+}
+
+bool peer_acknowledged_everything(int fd) {
+#if defined(SIOCOUTQ)
+  // The bytes of the send queue not yet acknowledged; a sent FIN counts one.
+  int unacknowledged = 0;
+  return ::ioctl(fd, SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0;
+#else
+  (void)fd;
+  return false;
+#endif
 }
 
 }  // namespace kv

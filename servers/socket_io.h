@@ -56,5 +56,9 @@ IoResult read_into(int fd, Buffer& buffer);
 IoResult write_some(int fd, std::span<const std::uint8_t> bytes);
 // Sends a FIN: shuts the socket down for writing.
 std::error_code shutdown_write(int fd);
+// True when the peer has acknowledged every byte written to `fd`, and the
+// FIN if one was sent, so that closing cannot destroy data in flight.
+// False where the platform cannot tell (Linux can: SIOCOUTQ).
+bool peer_acknowledged_everything(int fd);
 
 }  // namespace kv

@@ -12,6 +12,8 @@ namespace kv {
 namespace {
 
 std::atomic<StopSignal*> g_signal_target{nullptr};
+// The handler touches only lock-free atomics and write(2).
+static_assert(std::atomic<int>::is_always_lock_free);
 
 extern "C" void on_stop_signal(int /*signo*/) {
   const int saved_errno = errno;
@@ -39,10 +41,16 @@ StopSignal::StopSignal() {
 }
 
 void StopSignal::request_stop() {
-  stopped_.store(true, std::memory_order_release);
+  requests_.fetch_add(1, std::memory_order_acq_rel);
   const char byte = 1;
   // A full pipe already wakes its reader, so a failed write loses nothing.
   [[maybe_unused]] const ssize_t written = ::write(write_end_.get(), &byte, 1);
+}
+
+void StopSignal::consume_wakeups() const {
+  char bytes[64];
+  while (::read(read_end_.get(), bytes, sizeof bytes) > 0) {
+  }
 }
 
 std::error_code StopSignal::install_handlers(StopSignal& signal) {

@@ -1,9 +1,11 @@
 // The request to stop a server, raised from a signal handler or a thread.
 //
-// request_stop() is async-signal-safe: it sets an atomic flag and writes one
-// byte to a non-blocking self-pipe. Loops that sleep in a readiness API
-// watch wake_fd(); loops that block in recv/accept with a short timeout
-// check stop_requested() after every call.
+// request_stop() is async-signal-safe: it counts the request in an atomic
+// and writes one byte to a non-blocking self-pipe. The first request asks
+// for a graceful drain, a second one for an immediate stop (SPEC 12.5,
+// 12.6; see Shutdown). Loops that sleep in a readiness API watch wake_fd();
+// loops that block in recv/accept with a short timeout check
+// stop_requested() after every call.
 #pragma once
 
 #include <atomic>
@@ -22,16 +24,22 @@ class StopSignal {
 
   std::error_code error() const { return error_; }
   void request_stop();
-  bool stop_requested() const { return stopped_.load(std::memory_order_acquire); }
-  // Becomes readable once stop was requested.
+  // True after the first request.
+  bool stop_requested() const { return requests_.load(std::memory_order_acquire) >= 1; }
+  // True after the second request.
+  bool stop_now_requested() const { return requests_.load(std::memory_order_acquire) >= 2; }
+  // Becomes readable on every request, until consume_wakeups().
   int wake_fd() const { return read_end_.get(); }
+  // Reads the bytes pending on wake_fd(), so that a level-triggered poller
+  // stops reporting it until the next request.
+  void consume_wakeups() const;
 
   // Makes SIGINT and SIGTERM call request_stop() on `signal`, and ignores
   // SIGPIPE. `signal` must outlive the process's use of those signals.
   static std::error_code install_handlers(StopSignal& signal);
 
  private:
-  std::atomic<bool> stopped_{false};
+  std::atomic<int> requests_{0};
   UniqueFd read_end_;
   UniqueFd write_end_;
   std::error_code error_;

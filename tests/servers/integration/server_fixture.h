@@ -53,4 +53,8 @@ class ServerModelTest : public ::testing::TestWithParam<ServerModel> {
   std::uint16_t port_ = 0;
 };
 
+// The same fixture, instantiated only with the concurrent models (SPEC
+// 11.3), for rules that concern them alone.
+class ConcurrentServerModelTest : public ServerModelTest {};
+
 }  // namespace kv::test

@@ -1,5 +1,6 @@
-// The server configurations the integration suite runs against: the four
-// models of SPEC 11.1, the event loop once per readiness backend.
+// The server configurations the integration suite runs against: every
+// model of the registry (kv::server_models(), SPEC 11.1), the event loop
+// once per readiness backend.
 #pragma once
 
 #include <ostream>
@@ -20,7 +21,7 @@ struct ServerModel {
 // Prints the configuration's name in test failure messages.
 void PrintTo(const ServerModel& model, std::ostream* out);
 
-// All configurations, in a stable order.
+// All configurations, in the registry's order.
 std::vector<ServerModel> all_server_models();
 
 }  // namespace kv::test

@@ -166,7 +166,7 @@ TEST_P(FramingErrorTest, GoodFramesThenErrorResponseThenClose_Rules6_1to6_3) {
 
   // Output flushed: FIN, then discard input until the peer's EOF.
   EXPECT_TRUE(c.wants_write_shutdown());
-  c.on_write_shutdown();
+  c.on_write_shutdown(t0_);
   EXPECT_FALSE(c.wants_write_shutdown());
   EXPECT_TRUE(c.wants_read());
   EXPECT_FALSE(c.should_close(t0_));
@@ -192,7 +192,7 @@ TEST_F(ConnectionTest, EofReportedBeforeTheFinEndsTheLingeringAtOnce_Rule6_1) {
   c.on_eof(t0_);
   take_output();
   ASSERT_TRUE(c.wants_write_shutdown());
-  c.on_write_shutdown();
+  c.on_write_shutdown(t0_);
   EXPECT_FALSE(c.wants_read());
   EXPECT_TRUE(c.should_close(t0_));
 }
@@ -347,23 +347,36 @@ TEST_F(ConnectionTest, BuffersKeepTheirStorageBetweenRequests) {
   Connection& c = open();
   feed(put_frame("k", std::string(10000, 'v')) + get_frame("k"));
   ASSERT_EQ(responses().size(), 2U);
-  const std::size_t capacity = c.buffer_capacity();
+  const std::size_t capacity = c.held_bytes();
   EXPECT_GT(capacity, 0U);
   feed(get_frame("k"));
   ASSERT_EQ(responses().size(), 1U);
-  EXPECT_EQ(c.buffer_capacity(), capacity);
+  EXPECT_EQ(c.held_bytes(), capacity);
 }
 
-TEST_F(ConnectionTest, IdleConnectionReleasesItsBuffersAfterTheRetentionTime) {
+TEST_F(ConnectionTest, IdleConnectionReleasesItsBuffersAndMessagesAfterTheRetentionTime) {
   ConnectionOptions options;
   options.buffer_retention = 100ms;
   Connection& c = open(options);
   feed(put_frame("k", std::string(10000, 'v')) + get_frame("k"));
   ASSERT_EQ(responses().size(), 2U);
-  c.release_idle_buffers(t0_ + 99ms);
-  EXPECT_GT(c.buffer_capacity(), 0U) << "too early: buffers are kept for the next request";
-  c.release_idle_buffers(t0_ + 100ms);
-  EXPECT_EQ(c.buffer_capacity(), 0U);
+  c.on_tick(t0_ + 99ms);
+  EXPECT_GT(c.held_bytes(), 20000U) << "too early: buffers and messages are kept";
+  c.on_tick(t0_ + 100ms);
+  EXPECT_EQ(c.held_bytes(), 0U) << "the request's and response's strings are freed too";
+}
+
+TEST_F(ConnectionTest, StorageAboveTheRetainedSizeIsFreedOnceEmpty) {
+  ConnectionOptions options;
+  options.retained_storage_bytes = 64 * 1024;
+  Connection& c = open(options);
+  const std::string value(300 * 1024, 'v');
+  feed(put_frame("k", value) + get_frame("k"));
+  const auto out = responses();
+  ASSERT_EQ(out.size(), 2U);
+  EXPECT_TRUE(is_hit(out[1], "k", value));
+  // No tick has passed: only the large storage went, as soon as it was empty.
+  EXPECT_LE(c.held_bytes(), 64U * 1024U);
 }
 
 TEST_F(ConnectionTest, ReleasingIdleBuffersKeepsBufferedBytes) {
@@ -371,7 +384,7 @@ TEST_F(ConnectionTest, ReleasingIdleBuffersKeepsBufferedBytes) {
   const std::string frame = put_frame("k", "v");
   feed(get_frame("k"));
   feed(frame.substr(0, 5));
-  c.release_idle_buffers(t0_ + 1h);
+  c.on_tick(t0_ + 1h);
   EXPECT_EQ(c.buffered_input_bytes(), 5U);
   EXPECT_GT(c.pending_output_bytes(), 0U);
   feed(frame.substr(5));
@@ -386,7 +399,52 @@ TEST_F(ConnectionTest, PartialFrameIsKeptButNothingIsAllocatedForItsClaimedLengt
   feed(header(kDefaultMaxFrameLen) + "abc");
   EXPECT_TRUE(c.wants_read());
   EXPECT_FALSE(c.wants_write());
-  EXPECT_LT(c.buffer_capacity(), 64U * 1024U);
+  EXPECT_LT(c.held_bytes(), 64U * 1024U);
+}
+
+TEST_F(ConnectionTest, DrainAnswersCompleteRequestsAndTheErrorForAPartialFrame_Rule12_5) {
+  Connection& c = open();
+  const std::string partial = put_frame("partial", "x");
+  feed(put_frame("a", "1") + get_frame("a") + partial.substr(0, 9));
+  c.begin_drain();
+  EXPECT_TRUE(c.wants_read()) << "a draining connection reads what has arrived";
+  c.on_input_drained(t0_);
+  EXPECT_FALSE(c.wants_read());
+  const auto out = responses();
+  ASSERT_EQ(out.size(), 3U);
+  EXPECT_TRUE(is_put_ack(out[0]));
+  EXPECT_TRUE(is_hit(out[1], "a", "1"));
+  EXPECT_TRUE(is_error(out[2])) << "the partial frame is answered with the error response";
+  EXPECT_EQ(test::stored_value(store_, "partial"), std::nullopt);
+  ASSERT_TRUE(c.wants_write_shutdown());
+  c.on_write_shutdown(t0_);
+  EXPECT_FALSE(c.should_close(t0_));
+  EXPECT_TRUE(c.wants_acknowledgement());
+  c.on_output_acknowledged();
+  EXPECT_TRUE(c.should_close(t0_)) << "everything acknowledged: closing loses nothing";
+}
+
+TEST_F(ConnectionTest, DrainOnAFrameBoundarySendsNoErrorResponse_Rule12_5) {
+  Connection& c = open();
+  feed(put_frame("a", "1"));
+  c.begin_drain();
+  c.on_input_drained(t0_);
+  const auto out = responses();
+  ASSERT_EQ(out.size(), 1U);
+  EXPECT_TRUE(is_put_ack(out[0]));
+  EXPECT_TRUE(c.wants_write_shutdown());
+}
+
+TEST_F(ConnectionTest, LingeringAfterADrainEndsWithinTheCloseDelay_Rule12_5) {
+  ConnectionOptions options;
+  options.error_close_delay = 800ms;
+  Connection& c = open(options);
+  c.begin_drain();
+  c.on_input_drained(t0_);
+  EXPECT_EQ(c.deadline(), t0_ + options.idle_timeout) << "no close deadline before the FIN";
+  c.on_write_shutdown(t0_ + 1s);
+  EXPECT_FALSE(c.should_close(t0_ + 1799ms));
+  EXPECT_TRUE(c.should_close(t0_ + 1800ms));
 }
 
 TEST_F(ConnectionTest, ErrorResponseIsSentEvenUnderATinyMaximum) {

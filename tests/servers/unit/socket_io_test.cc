@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
+#include <sstream>
 #include <string>
 
 #include "servers/acceptor.h"
@@ -127,7 +128,9 @@ TEST(SocketIoTest, ListenOnPortZeroPicksAPortAndAccepts) {
   ASSERT_FALSE(local_port(listener.get(), port));
   EXPECT_NE(port, 0);
 
-  Acceptor acceptor(listener.get());
+  std::ostringstream log_text;
+  ServerLog log(log_text);
+  Acceptor acceptor(listener.get(), log);
   UniqueFd accepted;
   std::error_code error;
   EXPECT_EQ(acceptor.accept(accepted, error), AcceptStatus::kWouldBlock);

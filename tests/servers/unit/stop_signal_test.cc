@@ -1,9 +1,14 @@
-// The stop request: a flag plus a wake-up fd, raised by a thread or a signal.
+// The stop request: a count plus a wake-up fd, raised by a thread or a
+// signal; and the shutdown phases derived from it (SPEC 12.5, 12.6).
 #include "servers/stop_signal.h"
 
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
+
+#include <chrono>
+
+#include "servers/shutdown.h"
 
 namespace kv {
 namespace {
@@ -24,9 +29,38 @@ TEST(StopSignalTest, RequestSetsTheFlagAndWakesTheFd) {
   StopSignal stop;
   stop.request_stop();
   EXPECT_TRUE(stop.stop_requested());
+  EXPECT_FALSE(stop.stop_now_requested());
   EXPECT_TRUE(readable(stop.wake_fd()));
-  stop.request_stop();  // Idempotent.
+  stop.consume_wakeups();
+  EXPECT_FALSE(readable(stop.wake_fd()));
+  stop.request_stop();
   EXPECT_TRUE(stop.stop_requested());
+  EXPECT_TRUE(stop.stop_now_requested()) << "the second request";
+  EXPECT_TRUE(readable(stop.wake_fd())) << "wakes the loop again";
+}
+
+TEST(ShutdownTest, ServesDrainsForTheDrainTimeThenStops_Rule12_5) {
+  using namespace std::chrono_literals;
+  StopSignal stop;
+  const Shutdown shutdown(stop, 3000ms);
+  const auto t0 = Shutdown::Clock::now();
+  EXPECT_EQ(shutdown.phase(t0), ShutdownPhase::kServing);
+  stop.request_stop();
+  // The drain time counts from the first look after the request.
+  EXPECT_EQ(shutdown.phase(t0 + 1s), ShutdownPhase::kDraining);
+  EXPECT_EQ(shutdown.phase(t0 + 3999ms), ShutdownPhase::kDraining);
+  EXPECT_EQ(shutdown.phase(t0 + 4s), ShutdownPhase::kStopping);
+}
+
+TEST(ShutdownTest, ASecondRequestStopsAtOnce_Rule12_6) {
+  using namespace std::chrono_literals;
+  StopSignal stop;
+  const Shutdown shutdown(stop, 3000ms);
+  const auto t0 = Shutdown::Clock::now();
+  stop.request_stop();
+  EXPECT_EQ(shutdown.phase(t0), ShutdownPhase::kDraining);
+  stop.request_stop();
+  EXPECT_EQ(shutdown.phase(t0 + 1ms), ShutdownPhase::kStopping);
 }
 
 TEST(StopSignalTest, SigtermRequestsStopAndSigpipeIsIgnored) {
