@@ -1,14 +1,17 @@
 // Throughput of the frame codec, with baselines measured in the same run on
-// the same bodies: bare protobuf ParseFromArray / SerializeToArray, and
-// memcpy of the same bytes. bench/codec-ratios compares them.
+// the same bodies: bare protobuf ParseFromArray / SerializeToArray, the bare
+// view parser (parse_message_view), and memcpy of the same bytes.
+// bench/codec-ratios compares them.
 //
 // Two shapes: small (16-byte key, 100-byte value) and large (1 MiB value).
-// Decoding is measured with the whole input fed at once and with the input
-// fed in 1 KiB chunks (next() called after every chunk, as a server does).
-// For small frames the input is a stream of kSmallFramesPerStream frames,
-// so that a chunk holds several frames. Every benchmark reports bytes/s
-// (frame bytes for the codec and memcpy, body bytes for bare protobuf) and
-// items/s (messages), so that costs per message can be compared.
+// Decoding is measured on both paths, next() into a kv::Message (protobuf)
+// and next_view() into a kv::MessageView (zero copy), with the whole input
+// fed at once and with the input fed in 1 KiB chunks (the decoder drained
+// after every chunk, as a server does). For small frames the input is a
+// stream of kSmallFramesPerStream frames, so that a chunk holds several
+// frames. Every benchmark reports bytes/s (frame bytes for the codec and
+// memcpy, body bytes for the bare parsers) and items/s (messages), so that
+// costs per message can be compared.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -16,6 +19,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -23,6 +27,7 @@
 #include "codec/frame_decoder.h"
 #include "codec/frame_encoder.h"
 #include "codec/message.h"
+#include "codec/message_view.h"
 
 namespace {
 
@@ -67,15 +72,24 @@ DecodeInput decode_input_of(Shape shape) {
   return {bytes_of(stream), messages};
 }
 
-// Calls next() until the decoder needs more input; aborts on anything but
+// The next frame into a Message (protobuf) or a MessageView (zero copy).
+kv::DecodeResult next_frame(kv::FrameDecoder& decoder, kv::Message& message) {
+  return decoder.next(message);
+}
+kv::DecodeResult next_frame(kv::FrameDecoder& decoder, kv::MessageView& view) {
+  return decoder.next_view(view);
+}
+
+// Takes frames until the decoder needs more input; aborts on anything but
 // whole frames, since the input is known to be valid.
-std::size_t drain(kv::FrameDecoder& decoder, kv::Message& message) {
+template <typename Body>
+std::size_t drain(kv::FrameDecoder& decoder, Body& body) {
   std::size_t frames = 0;
   for (;;) {
-    const kv::DecodeResult result = decoder.next(message);
+    const kv::DecodeResult result = next_frame(decoder, body);
     if (result.status == kv::DecodeStatus::kNeedMore) return frames;
     if (result.status != kv::DecodeStatus::kFrame) std::abort();
-    benchmark::DoNotOptimize(message);
+    benchmark::DoNotOptimize(body);
     ++frames;
   }
 }
@@ -85,31 +99,47 @@ void set_counters(benchmark::State& state, std::size_t bytes, std::size_t messag
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * messages));
 }
 
-void BM_DecodeOneShot(benchmark::State& state, Shape shape) {
+// Body is kv::Message for next(), kv::MessageView for next_view().
+template <typename Body>
+void decode_one_shot(benchmark::State& state, Shape shape) {
   const DecodeInput input = decode_input_of(shape);
   kv::FrameDecoder decoder;
-  kv::Message message;
+  Body body;
   for (auto _ : state) {
     decoder.feed(input.stream);
-    if (drain(decoder, message) != input.messages) std::abort();
+    if (drain(decoder, body) != input.messages) std::abort();
   }
   set_counters(state, input.stream.size(), input.messages);
 }
 
-void BM_DecodeChunked(benchmark::State& state, Shape shape) {
+template <typename Body>
+void decode_chunked(benchmark::State& state, Shape shape) {
   const DecodeInput input = decode_input_of(shape);
   const std::span<const std::uint8_t> stream(input.stream);
   kv::FrameDecoder decoder;
-  kv::Message message;
+  Body body;
   for (auto _ : state) {
     std::size_t frames = 0;
     for (std::size_t at = 0; at < stream.size(); at += kChunkBytes) {
       decoder.feed(stream.subspan(at, std::min(kChunkBytes, stream.size() - at)));
-      frames += drain(decoder, message);
+      frames += drain(decoder, body);
     }
     if (frames != input.messages) std::abort();
   }
   set_counters(state, input.stream.size(), input.messages);
+}
+
+void BM_DecodeOneShot(benchmark::State& state, Shape shape) {
+  decode_one_shot<kv::Message>(state, shape);
+}
+void BM_DecodeChunked(benchmark::State& state, Shape shape) {
+  decode_chunked<kv::Message>(state, shape);
+}
+void BM_DecodeViewOneShot(benchmark::State& state, Shape shape) {
+  decode_one_shot<kv::MessageView>(state, shape);
+}
+void BM_DecodeViewChunked(benchmark::State& state, Shape shape) {
+  decode_chunked<kv::MessageView>(state, shape);
 }
 
 void BM_Encode(benchmark::State& state, Shape shape) {
@@ -131,6 +161,17 @@ void BM_ProtobufParse(benchmark::State& state, Shape shape) {
   for (auto _ : state) {
     if (!message.ParseFromArray(body.data(), static_cast<int>(body.size()))) std::abort();
     benchmark::DoNotOptimize(message);
+  }
+  set_counters(state, body.size(), 1);
+}
+
+void BM_ViewParse(benchmark::State& state, Shape shape) {
+  const std::string text = message_of(shape).SerializeAsString();
+  const std::vector<std::uint8_t> body = bytes_of(text);
+  for (auto _ : state) {
+    const std::optional<kv::MessageView> view = kv::parse_message_view(body);
+    if (!view) std::abort();
+    benchmark::DoNotOptimize(view);
   }
   set_counters(state, body.size(), 1);
 }
@@ -162,13 +203,19 @@ void BM_Memcpy(benchmark::State& state, Shape shape) {
 
 BENCHMARK_CAPTURE(BM_DecodeOneShot, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_DecodeChunked, small, Shape::kSmall);
+BENCHMARK_CAPTURE(BM_DecodeViewOneShot, small, Shape::kSmall);
+BENCHMARK_CAPTURE(BM_DecodeViewChunked, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_ProtobufParse, small, Shape::kSmall);
+BENCHMARK_CAPTURE(BM_ViewParse, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_Encode, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_ProtobufSerialize, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_Memcpy, small, Shape::kSmall);
 BENCHMARK_CAPTURE(BM_DecodeOneShot, large, Shape::kLarge);
 BENCHMARK_CAPTURE(BM_DecodeChunked, large, Shape::kLarge);
+BENCHMARK_CAPTURE(BM_DecodeViewOneShot, large, Shape::kLarge);
+BENCHMARK_CAPTURE(BM_DecodeViewChunked, large, Shape::kLarge);
 BENCHMARK_CAPTURE(BM_ProtobufParse, large, Shape::kLarge);
+BENCHMARK_CAPTURE(BM_ViewParse, large, Shape::kLarge);
 BENCHMARK_CAPTURE(BM_Encode, large, Shape::kLarge);
 BENCHMARK_CAPTURE(BM_ProtobufSerialize, large, Shape::kLarge);
 BENCHMARK_CAPTURE(BM_Memcpy, large, Shape::kLarge);
