@@ -108,6 +108,11 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::erro
   posix_spawn_file_actions_adddup2(&actions, out_fds[1], STDOUT_FILENO);
   if (stdio.pipe_stdin) posix_spawn_file_actions_adddup2(&actions, in_fds[0], STDIN_FILENO);
   if (stdio.pipe_stderr) posix_spawn_file_actions_adddup2(&actions, err_fds[1], STDERR_FILENO);
+  // The child gets stdin, stdout and stderr only: an inherited socket of
+  // the parent (say, a connection kvconform holds to the server under test)
+  // would stay open in the child and keep the peer from ever seeing it
+  // close.
+  posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
   posix_spawnattr_init(&attributes);
   // A new process group, so that stop() reaches grandchildren too; default
   // signal dispositions, so that a parent ignoring SIGPIPE leaks nothing.

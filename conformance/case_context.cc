@@ -6,14 +6,17 @@
 
 namespace kv {
 
-CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog& log)
+CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog& log,
+                         int attempt)
     : options_(options),
       case_id_(std::move(case_id)),
       log_(log),
+      attempt_(attempt),
       rng_(options.seed ^ std::hash<std::string>{}(case_id_)) {}
 
 std::string CaseContext::key(std::string_view name) const {
-  return fmt::format("{}/{}/{}", case_id_, options_.seed, name);
+  if (attempt_ == 0) return fmt::format("{}/{}/{}", case_id_, options_.seed, name);
+  return fmt::format("{}/{}.{}/{}", case_id_, options_.seed, attempt_, name);
 }
 
 boost::asio::awaitable<Check> CaseContext::open(std::unique_ptr<WireSession>& session) {

@@ -18,14 +18,17 @@ namespace kv {
 
 class CaseContext {
  public:
-  CaseContext(const RunOptions& options, std::string case_id, WireLog& log);
+  // `attempt` is 0 for a case's first run and counts its reruns; a rerun
+  // uses keys of its own, so it cannot see what an earlier run stored.
+  CaseContext(const RunOptions& options, std::string case_id, WireLog& log, int attempt = 0);
 
   const RunOptions& options() const { return options_; }
   WireLog& log() { return log_; }
   const std::string& case_id() const { return case_id_; }
 
-  // A key owned by this case in this run: "<case id>/<seed>/<name>", so
-  // cases can run in any order and in parallel against one store.
+  // A key owned by this case in this run: "<case id>/<seed>/<name>" (and
+  // "<case id>/<seed>.<attempt>/<name>" for a rerun), so cases can run in
+  // any order and in parallel against one store.
   std::string key(std::string_view name) const;
   // Random numbers derived from the run's seed and the case ID.
   std::mt19937_64& rng() { return rng_; }
@@ -38,6 +41,7 @@ class CaseContext {
   const RunOptions& options_;
   std::string case_id_;
   WireLog& log_;
+  int attempt_;
   std::mt19937_64 rng_;
   int next_conn_ = 1;
 };

@@ -1,4 +1,5 @@
-// Small building blocks shared by the cases_<topic>.cc files.
+// Building blocks shared by the files of conformance/cases/: whole case
+// bodies that several sections use, request scripts, and coroutine helpers.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -10,23 +11,11 @@
 #include <vector>
 
 #include "codec/message.h"
-
 #include "conformance/case_context.h"
+#include "conformance/case_registry.h"
 #include "conformance/case_result.h"
 
 namespace kv {
-
-// Opens a connection, PUTs `value` under ctx.key(name), expects the ack,
-// then GETs it back on the same connection and expects a hit.
-boost::asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string_view name,
-                                               std::string_view value);
-
-// The value size that makes PUT key=value a frame whose LEN is exactly
-// `len`, or 0 if no value size does.
-std::size_t value_size_for_put_len(std::string_view key, std::uint32_t len);
-
-// Waits `duration` without blocking other cases.
-boost::asio::awaitable<void> pause(std::chrono::milliseconds duration);
 
 // The verdict of a case that cannot run with this run's options.
 inline Verdict skipped(std::string why) { return {Result::kSkip, "", std::move(why)}; }
@@ -34,23 +23,55 @@ inline Verdict skipped(std::string why) { return {Result::kSkip, "", std::move(w
 // A case that is a plain pass so far.
 inline Verdict passed() { return {}; }
 
-}  // namespace kv
+// Waits `duration` without blocking other cases.
+boost::asio::awaitable<void> pause(std::chrono::milliseconds duration);
 
-namespace kv {
+// Opens a connection, PUTs `value` under `key`, expects the ack, then GETs
+// it back on the same connection and expects a hit.
+boost::asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string key,
+                                               std::string value);
 
-// A pipeline of requests over a few keys of the case, with the responses
-// a correct server gives, in order. Every key is written before it is read.
+// A case: PUT then GET of `value` under ctx.key(name) on one connection;
+// SKIP when the PUT frame exceeds --max-frame-bytes.
+CaseFn put_get_case(std::string name, std::string value);
+
+// The value size that makes PUT key=value a frame whose LEN is exactly
+// `len`, or 0 if no value size does.
+std::size_t value_size_for_put_len(std::string_view key, std::uint32_t len);
+
+// Sends `body` framed, expects `want`, then checks that the connection
+// still serves requests and, unless `untouched` is empty, that GET
+// `untouched` is still a miss. Parameters by value: the coroutine owns them.
+boost::asio::awaitable<Verdict> body_case_run(CaseContext& ctx, std::string body, Message want,
+                                              std::string untouched);
+
+// body_case_run with the error response {kind 0, NotOk} (SPEC 6.4); an
+// ERROR if `body` parses after all (a harness bug).
+boost::asio::awaitable<Verdict> bad_body_case_run(CaseContext& ctx, std::string body,
+                                                  std::string untouched);
+
+// The two legal reactions to a framing error (SPEC 6.1), for `legal`.
+inline constexpr const char* kLegalFramingClose =
+    "an error frame {kind 0, NotOk} then close, or a plain close (EOF or reset); "
+    "FAIL: any other frame, an error frame without a close, or no close within the bound";
+
+// Sends the 4-byte header LEN=`len` alone and expects the framing-error
+// close of SPEC 6.1 within its bound.
+boost::asio::awaitable<Verdict> bad_header_run(CaseContext& ctx, std::uint32_t len);
+
+// A pipeline of requests over a few keys of the case, with the responses a
+// correct server gives, in order. Every key is written before it is read,
+// and the script ends by reading back every key it wrote, so a server that
+// acknowledges PUTs without storing them cannot pass.
 struct PipelineScript {
-  std::string stream;             // All request frames, back to back.
+  std::string stream;  // All request frames, back to back.
   std::vector<std::string> frames;
   std::vector<Message> responses;
 };
 
+// `requests` must be at least 2 * `keys` (a PUT and a final GET per key);
+// fewer keys are used otherwise.
 PipelineScript make_pipeline(CaseContext& ctx, std::size_t requests, std::size_t keys);
-
-}  // namespace kv
-
-namespace kv {
 
 // Runs the tasks concurrently on the caller's executor and waits for all
 // of them; returns the first failure in task order, if any.

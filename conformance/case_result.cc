@@ -18,8 +18,14 @@ std::string_view result_name(Result result) {
       return "ERROR";
     case Result::kKnownFailing:
       return "KNOWN-FAILING";
+    case Result::kFlaky:
+      return "FLAKY";
   }
   return "?";
+}
+
+bool is_failure(Result result) {
+  return result != Result::kPass && result != Result::kSkip;
 }
 
 std::string duration_text(double ms) {
@@ -72,11 +78,15 @@ void RunSummary::add(Result result) {
     case Result::kKnownFailing:
       ++known_failing;
       break;
+    case Result::kFlaky:
+      ++flaky;
+      break;
   }
 }
 
 int RunReport::exit_code() const {
-  if (summary.fail > 0 || summary.error > 0) return 1;
+  if (!aborted.empty()) return 2;
+  if (summary.fail > 0 || summary.error > 0 || summary.flaky > 0 || !findings.empty()) return 1;
   if (strict && summary.lenient > 0) return 1;
   return 0;
 }

@@ -1,8 +1,12 @@
-// The console reporter: one progress line per case as it finishes (with
-// the details of every failure), then a summary table and the counts.
+// The console reporter: one progress line per case as it finishes, one
+// per confirmation rerun, then the run's findings, its root causes, the
+// details of every failure (root causes first, with wire logs), a summary
+// table and the verdict.
 #pragma once
 
 #include <cstdio>
+#include <string>
+#include <string_view>
 
 #include "conformance/case_registry.h"
 #include "conformance/case_result.h"
@@ -12,14 +16,21 @@ namespace kv {
 
 class ConsoleReport {
  public:
-  // `verbose` also prints the wire log of passing cases.
+  // `verbose` also prints the details and wire log of passing cases.
   ConsoleReport(std::FILE* out, bool verbose, bool color);
 
+  void note(std::string_view text);
   void case_finished(const CaseReport& report, std::size_t done, std::size_t total);
+  void confirming(std::size_t count, bool fresh_server);
+  void case_confirmed(const CaseReport& report, std::size_t done, std::size_t total);
+  // Everything after the last case: findings, root causes, details,
+  // summary table and verdict.
   void summary(const RunReport& run);
 
  private:
   std::string paint(Result result, std::string_view text) const;
+  void print_finding(const Finding& finding);
+  void print_details(const CaseReport& r, bool with_wire_log);
 
   std::FILE* out_;
   bool verbose_;

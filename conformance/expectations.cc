@@ -19,13 +19,17 @@ asio::awaitable<Check> expect_response(WireSession& session, const Message& want
 }
 
 asio::awaitable<Check> expect_responses(WireSession& session, const std::vector<Message>& want,
-                                        Millis timeout) {
+                                        Millis timeout, Millis each) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   for (std::size_t i = 0; i < want.size(); ++i) {
     const auto left =
         std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
-    const std::string what = fmt::format("response {} of {}", i + 1, want.size());
-    KV_CHECK(co_await expect_response(session, want[i], what, std::max(left, Millis(1))));
+    const std::string what =
+        i == 0 ? fmt::format("response 1 of {}", want.size())
+               : fmt::format("response {} of {} (the {} before it were right)", i + 1, want.size(),
+                             i);
+    KV_CHECK(co_await expect_response(session, want[i], what,
+                                      std::max(std::min(left, each), Millis(1))));
   }
   co_return std::nullopt;
 }

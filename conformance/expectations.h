@@ -22,10 +22,13 @@ using Millis = std::chrono::milliseconds;
 boost::asio::awaitable<Check> expect_response(WireSession& session, const Message& want,
                                               std::string_view what, Millis timeout);
 
-// The next responses equal `want`, in order (SPEC 5.7). The deadline
-// covers them all.
+// The next responses equal `want`, in order (SPEC 5.7). `timeout` covers
+// them all; each must also be complete within `each` of the one before,
+// so a server that stalls fails at once rather than at the end of a long
+// deadline.
 boost::asio::awaitable<Check> expect_responses(WireSession& session,
-                                               const std::vector<Message>& want, Millis timeout);
+                                               const std::vector<Message>& want, Millis timeout,
+                                               Millis each = Millis::max());
 
 // Sends `request` whole and expects `want`.
 boost::asio::awaitable<Check> round_trip(CaseContext& ctx, WireSession& session,

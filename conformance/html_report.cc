@@ -20,6 +20,9 @@ h1{font-size:22px;margin:0 0 4px} h2{font-size:17px;margin:28px 0 8px}
 .PASS{background:#d8f3dc;color:#1b4332} .FAIL{background:#ffccd0;color:#7a0010}
 .LENIENT{background:#fff1c2;color:#6b4e00} .SKIP{background:#eceff1;color:#546e7a}
 .ERROR{background:#ead1f5;color:#4a0e64} .KNOWN-FAILING{background:#d0ecf7;color:#0b4f6c}
+.FLAKY{background:#ffd8b0;color:#7a3300}
+.finding{background:#fff;border-left:4px solid #c0392b;padding:6px 10px;margin:6px 0}
+ul.roots li{margin:3px 0;font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px}
 .matrix{display:grid;grid-template-columns:repeat(auto-fill,minmax(230px,1fr));gap:6px}
 .cell{display:block;padding:6px 8px;border-radius:5px;font-size:12px;text-decoration:none;font-family:ui-monospace,Menlo,Consolas,monospace;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .cell b{font-family:system-ui,sans-serif;font-size:10px;margin-right:6px}
@@ -57,18 +60,29 @@ std::string wire_log_html(const std::vector<WireEntry>& entries) {
 }
 
 std::string case_details(const CaseReport& r) {
-  const bool open = r.result == Result::kFail || r.result == Result::kError;
+  const bool open = (r.result == Result::kFail || r.result == Result::kError ||
+                     r.result == Result::kFlaky) &&
+                    r.caused_by.empty() && !r.not_run;
   std::string out = fmt::format(
       "<details id=\"{}\"{}><summary>{}{}<span class=\"ms\">{:.1f} ms</span></summary>\n",
       anchor(r.id), open ? " open" : "", tag(r.result), xml_escape(r.id), r.duration_ms);
   out += "<table class=\"kv\">";
   out += fmt::format("<tr><td>rule</td><td>SPEC {} ({}) — {}</td></tr>", xml_escape(r.rule),
                      level_name(r.level), xml_escape(r.title));
+  if (!r.caused_by.empty()) {
+    out += fmt::format("<tr><td>cause</td><td>likely caused by <a href=\"#{}\">{}</a>, a case it "
+                       "needs that failed too</td></tr>",
+                       anchor(r.caused_by), xml_escape(r.caused_by));
+  }
   if (!r.expected.empty()) {
     out += fmt::format("<tr><td>expected</td><td>{}</td></tr>", xml_escape(r.expected));
   }
   if (!r.observed.empty()) {
     out += fmt::format("<tr><td>seen</td><td>{}</td></tr>", xml_escape(r.observed));
+  }
+  for (const RunOutcome& run : r.runs) {
+    out += fmt::format("<tr><td>run</td><td>{}: {}</td></tr>", result_name(run.result),
+                       xml_escape(run.observed.empty() ? "as expected" : run.observed));
   }
   for (const std::string& note : r.notes) {
     out += fmt::format("<tr><td>note</td><td>{}</td></tr>", xml_escape(note));
@@ -97,24 +111,55 @@ std::string report_to_html(const RunReport& run) {
       "<code>{}</code> · started {} · {}</div>\n",
       xml_escape(run.target), xml_escape(run.profile), run.seed, xml_escape(run.started),
       duration_text(run.duration_ms));
+  const std::string verdict = ok ? "Conforms: every MUST case passed"
+                               : !run.aborted.empty() ? "Not checked: " + run.aborted
+                                                      : std::string("Does not conform");
   html += fmt::format("<div class=\"verdict {}\">{}</div>\n", ok ? "PASS" : "FAIL",
-                      ok ? "Conforms: every MUST case passed" : "Does not conform");
+                      xml_escape(verdict));
   html += "<div class=\"counts\">";
   const std::pair<Result, int> counts[] = {
       {Result::kPass, s.pass},       {Result::kFail, s.fail},
-      {Result::kLenient, s.lenient}, {Result::kKnownFailing, s.known_failing},
+      {Result::kFlaky, s.flaky},     {Result::kLenient, s.lenient},
+      {Result::kKnownFailing, s.known_failing},
       {Result::kSkip, s.skip},       {Result::kError, s.error}};
   for (const auto& [result, count] : counts) {
     html += fmt::format("<span class=\"{0}\">{0}: {1}</span>", result_name(result), count);
   }
-  html += "</div>\n<h2>Case matrix</h2>\n<div class=\"matrix\">\n";
+  html += "</div>\n";
+  if (!run.findings.empty()) {
+    html += "<h2>Findings about the run</h2>\n";
+    for (const Finding& f : run.findings) {
+      html += fmt::format("<div class=\"finding\"><b>{}{}</b><br>{}</div>\n",
+                          f.rule.empty() ? "" : "SPEC " + xml_escape(f.rule) + ": ",
+                          xml_escape(f.title), xml_escape(f.details));
+      if (!f.wire_log.empty()) html += wire_log_html(f.wire_log);
+    }
+  }
+  if (!run.root_causes.empty()) {
+    html += "<h2>Root causes</h2>\n<p>Fix these first: every other failure names one of them as "
+            "its likely cause.</p>\n<ul class=\"roots\">";
+    for (const std::string& id : run.root_causes) {
+      std::size_t dependents = 0;
+      for (const CaseReport& r : run.cases) dependents += r.caused_by == id ? 1 : 0;
+      html += fmt::format("<li><a href=\"#{}\">{}</a>{}</li>", anchor(id), xml_escape(id),
+                          dependents == 0 ? std::string()
+                                          : fmt::format(" — {} dependent failure(s)", dependents));
+    }
+    html += "</ul>\n";
+  }
+  for (const std::string& note : run.notes) {
+    html += fmt::format("<p class=\"meta\">note: {}</p>\n", xml_escape(note));
+  }
+  html += "<h2>Case matrix</h2>\n<div class=\"matrix\">\n";
   for (const CaseReport& r : run.cases) {
     html += fmt::format("<a class=\"cell {0}\" href=\"#{1}\" title=\"{2}\"><b>{0}</b>{3}</a>\n",
                         result_name(r.result), anchor(r.id), xml_escape(r.title), xml_escape(r.id));
   }
   html += "</div>\n";
   std::map<int, std::vector<const CaseReport*>> sections;
-  for (const CaseReport& r : run.cases) sections[std::stoi(section_of(r.rule))].push_back(&r);
+  for (const CaseReport& r : run.cases) {
+    if (!r.rule.empty()) sections[std::stoi(section_of(r.rule))].push_back(&r);
+  }
   for (const auto& [section, reports] : sections) {
     html += fmt::format("<h2>SPEC section {}</h2>\n", section);
     for (const CaseReport* r : reports) html += case_details(*r);

@@ -1,4 +1,4 @@
-// The JSON reporter (--json FILE), schema "kvconform-report/1":
+// The JSON reporter (--json FILE), schema "kvconform-report/2":
 // {"schema", "target", "profile", "seed", "started", "duration_ms",
 //  "strict", "exit_code", "cases": [{"id", "rule", "level", "title",
 //  "result", "expected", "observed", "notes", "duration_ms", "rerun",
@@ -17,7 +17,7 @@
 
 namespace kv {
 
-inline constexpr const char* kJsonSchema = "kvconform-report/1";
+inline constexpr const char* kJsonSchema = "kvconform-report/2";
 
 nlohmann::json report_to_json(const RunReport& run);
 // Writes the report; returns an error message, or "".

@@ -3,7 +3,6 @@
 // Exit codes: 0 every MUST case passed (and every SHOULD with --strict);
 // 1 a case failed or had an ERROR (or, with --differential, the targets
 // differ); 2 usage error or target unreachable.
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -29,7 +28,6 @@
 #include "conformance/json_report.h"
 #include "conformance/junit_report.h"
 #include "conformance/runner.h"
-#include "conformance/server_supervisor.h"
 
 namespace {
 
@@ -59,6 +57,10 @@ struct Cli {
   bool verbose = false;
   bool differential = false;
   int drip_ms = 50;
+  int idle_timeout_ms = 10000;
+  int max_restarts = 3;
+  bool isolate = false;
+  bool no_confirm = false;
   std::size_t steps = 400;
   bool no_color = false;
 };
@@ -92,11 +94,6 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
-std::string iso_now() {
-  return fmt::format(
-      "{:%Y-%m-%dT%H:%M:%SZ}",
-      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
 
 std::string rerun_prefix(const Cli& cli) {
   std::string prefix = "kvconform " + (cli.exec.empty() ? "--target " + cli.targets.front()
@@ -107,6 +104,9 @@ std::string rerun_prefix(const Cli& cli) {
   }
   if (cli.timeout_scale != 1.0) prefix += fmt::format(" --timeout-scale {}", cli.timeout_scale);
   if (cli.drip_ms != 50) prefix += fmt::format(" --drip-ms {}", cli.drip_ms);
+  if (cli.idle_timeout_ms != 10000) {
+    prefix += fmt::format(" --idle-timeout-ms {}", cli.idle_timeout_ms);
+  }
   return prefix;
 }
 
@@ -118,6 +118,7 @@ kv::RunOptions base_options(const Cli& cli) {
   options.timeout_scale = cli.timeout_scale;
   options.seed = *cli.seed;
   options.drip_interval = std::chrono::milliseconds(cli.drip_ms);
+  options.idle_timeout = std::chrono::milliseconds(cli.idle_timeout_ms);
   return options;
 }
 
@@ -143,91 +144,59 @@ bool write_reports(const Cli& cli, const kv::RunReport& report) {
   return ok;
 }
 
-asio::awaitable<int> run_conformance(Cli cli, tcp::endpoint endpoint) {
+// Prints the end of the run and writes every report file asked for;
+// returns the exit code.
+int finish(const Cli& cli, kv::ConsoleReport& console, const kv::RunReport& report) {
+  console.summary(report);
+  if (!write_reports(cli, report)) return kExitUsage;
+  return report.exit_code();
+}
+
+asio::awaitable<int> run_conformance(Cli cli, std::optional<tcp::endpoint> endpoint,
+                                     std::string setup_error) {
+  kv::ConsoleReport console(stdout, cli.verbose, !cli.no_color && ::isatty(STDOUT_FILENO) != 0);
+  const std::vector<const kv::CaseDef*> cases = select_cases(cli.cases);
   kv::RunnerConfig config;
   config.options = base_options(cli);
+  config.target_name = cli.exec.empty() ? cli.targets.front() : cli.exec;
+  config.profile_name = cli.profile;
+  config.exec_command = cli.exec;
   config.exclude = cli.exclude;
   config.jobs = cli.jobs;
+  config.max_restarts = cli.max_restarts;
+  config.isolate = cli.isolate;
+  config.confirm = !cli.no_confirm;
+  config.strict = cli.strict;
   config.rerun_prefix = rerun_prefix(cli);
-  if (!cli.known_failing.empty()) {
-    if (const std::string error = config.known_failing.load(cli.known_failing); !error.empty()) {
-      fmt::print(stderr, "kvconform: {}\n", error);
-      co_return kExitUsage;
-    }
+  if (setup_error.empty() && cases.empty()) setup_error = "no case matches --cases (see --list)";
+  if (setup_error.empty() && !cli.known_failing.empty()) {
+    setup_error = config.known_failing.load(cli.known_failing);
   }
-  const std::vector<const kv::CaseDef*> cases = select_cases(cli.cases);
-  if (cases.empty()) {
-    fmt::print(stderr, "kvconform: no case matches --cases (see --list)\n");
-    co_return kExitUsage;
+  if (!setup_error.empty()) {
+    fmt::print(stderr, "kvconform: {}\n", setup_error);
+    co_return finish(cli, console, kv::aborted_run_report(config, cases, setup_error));
   }
+  if (endpoint) config.options.endpoint = *endpoint;
   if (config.options.profile == kv::Profile::kSequential && config.jobs > 1) {
     fmt::print(
         "note: the sequential profile serves one connection at a time; running with --jobs 1\n");
     config.jobs = 1;
   }
-
-  std::unique_ptr<kv::ServerSupervisor> supervisor;
-  std::string target_name = cli.exec.empty() ? cli.targets.front() : cli.exec;
-  if (!cli.exec.empty()) {
-    supervisor = std::make_unique<kv::ServerSupervisor>(
-        cli.exec, config.options.scaled(std::chrono::seconds(10)));
-    if (const std::string error = co_await supervisor->start(); !error.empty()) {
-      fmt::print(stderr, "kvconform: {}\n", error);
-      co_return kExitUsage;
-    }
-    endpoint = supervisor->endpoint();
-    fmt::print("started: {}\n", supervisor->command_line());
-  }
-  config.options.endpoint = endpoint;
-
-  {
-    kv::WireLog log;
-    const kv::Check alive = co_await kv::Runner::liveness_check(
-        config.options, log, fmt::format("liveness/{}/start", config.options.seed));
-    const auto entries = log.entries();
-    const bool answered = std::any_of(entries.begin(), entries.end(), [](const kv::WireEntry& e) {
-      return e.dir == kv::WireDirection::kRecv;
-    });
-    if (alive && !answered) {
-      fmt::print(stderr, "kvconform: target {} unreachable or not answering: {}\n{}", target_name,
-                 alive->observed, kv::format_wire_log(entries));
-      co_return kExitUsage;
-    }
-    if (alive) {
-      // Reachable, but a PUT then GET is answered wrongly: that is a
-      // conformance failure (5.1/put-then-get will show it), not a harness
-      // problem, so run the cases without the per-case liveness probe.
-      fmt::print(stderr,
-                 "kvconform: warning: the start-up probe (PUT then GET) was answered wrongly: {}; "
-                 "running the cases without liveness checks\n",
-                 alive->observed);
-      config.check_liveness = false;
-    }
-  }
-
-  kv::RunReport report;
-  report.target = target_name;
-  report.profile = cli.profile;
-  report.seed = config.options.seed;
-  report.started = iso_now();
-  report.strict = cli.strict;
   fmt::print("kvconform: {} cases against {} (profile {}, seed {}, jobs {}, timeout scale {})\n",
-             cases.size(), target_name, cli.profile, config.options.seed, config.jobs,
+             cases.size(), config.target_name, cli.profile, config.options.seed, config.jobs,
              cli.timeout_scale);
-  kv::ConsoleReport console(stdout, cli.verbose, !cli.no_color && ::isatty(STDOUT_FILENO) != 0);
-  const auto start = std::chrono::steady_clock::now();
-  kv::Runner runner(config, supervisor.get(),
-                    [&](const kv::CaseReport& r, std::size_t done, std::size_t total) {
-                      console.case_finished(r, done, total);
-                    });
-  report.cases = co_await runner.run(cases);
-  report.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  for (const kv::CaseReport& r : report.cases) report.summary.add(r.result);
-  if (supervisor) supervisor->stop();
-  console.summary(report);
-  if (!write_reports(cli, report)) co_return kExitUsage;
-  co_return report.exit_code();
+  kv::RunnerEvents events;
+  events.note = [&](std::string_view text) { console.note(text); };
+  events.case_done = [&](const kv::CaseReport& r, std::size_t done, std::size_t total) {
+    console.case_finished(r, done, total);
+  };
+  events.confirming = [&](std::size_t count) { console.confirming(count, !cli.exec.empty()); };
+  events.case_confirmed = [&](const kv::CaseReport& r, std::size_t done, std::size_t total) {
+    console.case_confirmed(r, done, total);
+  };
+  kv::Runner runner(config, events);
+  const kv::RunReport report = co_await runner.run(cases);
+  co_return finish(cli, console, report);
 }
 
 asio::awaitable<int> run_differential_mode(Cli cli) {
@@ -333,7 +302,7 @@ int main(int argc, char** argv) {
   app.add_option("--profile", cli.profile, "the server's concurrency profile")
       ->check(CLI::IsMember({"concurrent", "sequential"}));
   app.add_option("--max-frame-bytes", cli.max_frame_bytes, "the maximum LEN the target uses")
-      ->check(CLI::Range(std::uint32_t{64}, kv::kMaxConfigurableFrameLen));
+      ->check(CLI::Range(kv::kMinFrameLen, kv::kMaxConfigurableFrameLen));
   app.add_option("--cases", cli.cases, "run only cases whose ID matches this glob (repeatable)");
   app.add_option("--exclude", cli.exclude,
                  "report cases whose ID matches this glob as SKIP (repeatable)");
@@ -345,7 +314,7 @@ int main(int argc, char** argv) {
   app.add_option("--jobs", cli.jobs, "cases run at once (sequential profile: always 1)")
       ->check(CLI::Range(1, 64));
   app.add_flag("--strict", cli.strict, "SHOULD cases count too: LENIENT makes the run fail");
-  app.add_option("--json", cli.json, "write a JSON report (schema kvconform-report/1)");
+  app.add_option("--json", cli.json, "write a JSON report (schema kvconform-report/2)");
   app.add_option("--junit", cli.junit, "write a JUnit XML report");
   app.add_option("--html", cli.html, "write a self-contained HTML report");
   app.add_flag("--list", cli.list, "list every case: ID, level, profile, rule");
@@ -358,6 +327,17 @@ int main(int argc, char** argv) {
   app.add_option("--drip-ms", cli.drip_ms,
                  "interval of the slow-drip shape (SPEC 9.2 allows up to 100 ms)")
       ->check(CLI::Range(1, 100));
+  app.add_option("--idle-timeout-ms", cli.idle_timeout_ms,
+                 "the idle timeout the server was started with (SPEC 9.1); cases that pause "
+                 "between requests stay below a third of it")
+      ->check(CLI::Range(300, 3600000));
+  app.add_option("--max-restarts", cli.max_restarts,
+                 "stop early after this many consecutive crashes or wedges of the server")
+      ->check(CLI::Range(0, 1000));
+  app.add_flag("--isolate", cli.isolate,
+               "--exec only: run every case alone against a freshly started server");
+  app.add_flag("--no-confirm", cli.no_confirm,
+               "report failures without rerunning them alone first (faster, less certain)");
   app.add_flag("--no-color", cli.no_color, "no ANSI colours on the console");
   try {
     app.parse(argc, argv);
@@ -395,19 +375,15 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "kvconform: give exactly one of --target HOST:PORT or --exec COMMAND\n");
     return kExitUsage;
   }
+  // From here on, every exit writes the report files asked for.
+  std::string setup_error;
   if (!cli.exec.empty() && cli.exec.find("{port}") == std::string::npos) {
-    fmt::print(stderr, "kvconform: --exec COMMAND must contain {{port}}\n");
-    return kExitUsage;
+    setup_error = "--exec COMMAND must contain {port}";
   }
-  tcp::endpoint endpoint;
-  if (!cli.targets.empty()) {
-    std::string error;
-    const auto resolved = resolve(cli.targets.front(), error);
-    if (!resolved) {
-      fmt::print(stderr, "kvconform: {}\n", error);
-      return kExitUsage;
-    }
-    endpoint = *resolved;
+  if (cli.isolate && cli.exec.empty()) setup_error = "--isolate needs --exec";
+  std::optional<tcp::endpoint> endpoint;
+  if (setup_error.empty() && !cli.targets.empty()) {
+    endpoint = resolve(cli.targets.front(), setup_error);
   }
-  return run_async(run_conformance(cli, endpoint));
+  return run_async(run_conformance(cli, endpoint, setup_error));
 }

@@ -20,6 +20,9 @@ struct RunOptions {
   std::uint64_t seed = 0;
   // The pause between bytes of the slow-drip shape (SPEC 9.2 allows 100 ms).
   std::chrono::milliseconds drip_interval{50};
+  // The idle timeout the server was started with (SPEC 9.1, default 10 s):
+  // cases that pause between requests stay well below it.
+  std::chrono::milliseconds idle_timeout{10000};
 
   // A generous bound for an answer that has no bound in the spec: a slow
   // machine never turns it into a FAIL.

@@ -1,211 +1,660 @@
 #include "conformance/runner.h"
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/experimental/parallel_group.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <exception>
+#include <map>
+#include <optional>
+#include <set>
 
-#include "codec/frame_encoder.h"
 #include "conformance/case_helpers.h"
-#include "conformance/expectations.h"
-#include "conformance/messages.h"
+#include "conformance/confirmation.h"
+#include "conformance/liveness.h"
+#include "conformance/root_causes.h"
+#include "conformance/server_supervisor.h"
+#include "conformance/startup_probe.h"
 
 namespace kv {
 
 namespace asio = boost::asio;
 using namespace boost::asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
 
-Runner::Runner(RunnerConfig config, ServerSupervisor* supervisor, CaseFinished on_finished)
-    : config_(std::move(config)), supervisor_(supervisor), on_finished_(std::move(on_finished)) {}
+namespace {
 
-std::string Runner::skip_reason(const CaseDef& def) const {
-  if (const auto glob = first_match(config_.exclude, def.id)) {
-    return fmt::format("excluded by --exclude '{}'", *glob);
-  }
-  const bool concurrent = config_.options.profile == Profile::kConcurrent;
-  if (def.scope == ProfileScope::kConcurrentOnly && !concurrent) {
-    return "applies to the concurrent profile only";
-  }
-  if (def.scope == ProfileScope::kSequentialOnly && concurrent) {
-    return "applies to the sequential profile only";
-  }
-  return {};
+constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+// How long a crashed server's process may take to be seen as exited.
+constexpr std::chrono::milliseconds kExitGrace{500};
+// How often a --target server is probed while kvconform waits for it to
+// come back after it stopped answering.
+constexpr std::chrono::milliseconds kRecoveryPoll{500};
+
+std::string iso_now() {
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
-asio::awaitable<std::vector<CaseReport>> Runner::run(const std::vector<const CaseDef*>& cases) {
-  std::vector<CaseReport> reports(cases.size());
-  std::size_t next = 0;
-  std::size_t done = 0;
-  const auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer all_done(executor);
-  all_done.expires_at(asio::steady_timer::time_point::max());
-  const int jobs = std::max(1, config_.jobs);
-  int workers = jobs;
-  for (int w = 0; w < jobs; ++w) {
-    asio::co_spawn(
-        executor,
-        [&]() -> asio::awaitable<void> {
-          while (next < cases.size()) {
-            const std::size_t i = next++;
-            reports[i] = co_await run_one(*cases[i]);
-            ++done;
-            if (on_finished_) on_finished_(reports[i], done, cases.size());
-          }
-          if (--workers == 0) all_done.cancel();
-        },
-        asio::detached);
-  }
-  while (workers > 0) co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
-  co_return reports;
-}
-
-// Built outside the coroutine: GCC 12 cannot keep braced initializer lists
-// in coroutine frames.
-static std::vector<std::pair<Message, Message>> liveness_script(const std::string& key) {
-  return {{make_put(key, "alive"), make_put_ack()}, {make_get(key), make_get_hit(key, "alive")}};
-}
-
-asio::awaitable<Check> Runner::liveness_check(const RunOptions& options, WireLog& log,
-                                              std::string key) {
-  ConnectResult connected = co_await WireSession::connect(
-      options.endpoint, log, 99, options.response_timeout(), options.max_frame_bytes);
-  if (!connected.session) co_return fail_verdict("a new connection is accepted", connected.error);
-  WireSession& s = *connected.session;
-  const auto script = liveness_script(key);
-  for (const auto& [request, want] : script) {
-    KV_CHECK(co_await s.send(encode_frame_to_string(request), options.response_timeout()));
-    KV_CHECK(co_await expect_response(s, want, "liveness check on a fresh connection",
-                                      options.response_timeout()));
-  }
-  s.close();
-  co_return std::nullopt;
-}
-
-asio::awaitable<Verdict> Runner::run_guarded(const CaseDef& def, CaseContext& ctx) {
-  // Every step has its own deadline; this outer bound only catches a case
-  // that chains so many steps that it would run unreasonably long.
-  const auto executor = co_await asio::this_coro::executor;
-  asio::steady_timer hard_stop(executor);
-  const std::chrono::milliseconds deadline = config_.options.scaled(std::chrono::seconds(120));
-  hard_stop.expires_after(deadline);
-  try {
-    auto outcome =
-        co_await (def.run(ctx) || hard_stop.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (outcome.index() == 1) {
-      co_return error_verdict(fmt::format("the case exceeded its overall deadline of {:g} s",
-                                          static_cast<double>(deadline.count()) / 1000.0));
-    }
-    co_return std::get<0>(std::move(outcome));
-  } catch (const std::exception& e) {
-    co_return error_verdict(std::string("the harness threw: ") + e.what());
-  }
-}
-
-asio::awaitable<CaseReport> Runner::run_one(const CaseDef& def) {
+// One selected case and what is known about it.
+struct CaseSlot {
+  const CaseDef* def = nullptr;
   CaseReport report;
-  report.id = def.id;
-  report.rule = def.rule;
-  report.level = def.level;
-  report.title = def.quote;
-  report.rerun = fmt::format("{} --cases '{}' --seed {} -v", config_.rerun_prefix, def.id,
-                             config_.options.seed);
-  if (const std::string reason = skip_reason(def); !reason.empty()) {
-    report.result = Result::kSkip;
-    report.notes.push_back(reason);
-    co_return report;
+  // Its first run overlapped a crash or wedge, or was followed by one: the
+  // first verdict is void until a rerun alone judges the case.
+  bool suspect = false;
+  // Never run (the run stopped early, or the server was unresponsive).
+  bool not_run = false;
+  Clock::time_point finished;
+};
+
+// A crash or wedge seen during the main pass.
+struct Death {
+  std::string what;                // "was killed by signal 6 (SIGABRT)", ...
+  std::vector<std::size_t> cases;  // The suspects: slots that may have caused it.
+  bool reproduced = false;         // Some suspect brought the server down alone.
+};
+
+// A case being run that the runner may stop early.
+struct RunningCase {
+  asio::steady_timer* stop = nullptr;
+  bool interrupted = false;
+};
+
+// What one run of a case produced.
+struct CaseRun {
+  CaseReport report;
+  bool interrupted = false;          // Stopped by the runner (the server died).
+  std::optional<Liveness> liveness;  // The check after it, when one ran.
+  int generation = 0;                // The server's incarnation it ran against.
+};
+
+}  // namespace
+
+struct Runner::State {
+  RunnerConfig config;
+  RunnerEvents events;
+  std::unique_ptr<ServerSupervisor> supervisor;
+  RunReport report;
+  std::vector<CaseSlot> slots;
+  std::map<std::size_t, RunningCase*> running;
+  // Slots run since the server was last seen healthy after them.
+  std::set<std::size_t> since_healthy;
+  std::vector<Death> deaths;
+  // Increments each time the server is restarted (--exec).
+  int generation = 0;
+  bool recovering = false;
+  int consecutive_deaths = 0;
+  // Non-empty once no more case may start: the "not run" reason.
+  std::string stop_reason;
+  std::size_t done = 0;
+  // Confirmation: extra servers for parallel reruns (--exec), progress,
+  // and why no further rerun is possible (once set).
+  std::vector<std::unique_ptr<ServerSupervisor>> spare_servers;
+  std::size_t confirmed = 0;
+  std::size_t confirm_total = 0;
+  int consecutive_rerun_deaths = 0;
+  std::string cannot_confirm;
+
+  State(RunnerConfig c, RunnerEvents e) : config(std::move(c)), events(std::move(e)) {}
+
+  const RunOptions& options() const { return config.options; }
+
+  void note(const std::string& text) {
+    if (events.note) events.note(text);
   }
-  // Cases do not start while a crashed server is being restarted.
-  while (restarting_) co_await pause(std::chrono::milliseconds(20));
-  in_flight_.push_back(def.id);
-  const int crashes_before = crashes_;
-  WireLog log;
-  CaseContext ctx(config_.options, def.id, log);
-  Verdict verdict = co_await run_guarded(def, ctx);
-  report.result = verdict.result;
-  report.expected = std::move(verdict.expected);
-  report.observed = std::move(verdict.observed);
-  if (report.result == Result::kSkip) {
-    report.notes.push_back(report.observed);
-    report.observed.clear();
+
+  std::string skip_reason(const CaseDef& def) const {
+    if (const auto glob = first_match(config.exclude, def.id)) {
+      return fmt::format("excluded by --exclude '{}'", *glob);
+    }
+    const bool concurrent = options().profile == Profile::kConcurrent;
+    if (def.scope == ProfileScope::kConcurrentOnly && !concurrent) {
+      return "applies to the concurrent profile only";
+    }
+    if (def.scope == ProfileScope::kSequentialOnly && concurrent) {
+      return "applies to the sequential profile only";
+    }
+    return {};
   }
-  co_await after_case(def, report, log, crashes_before);
-  in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), def.id));
-  report.duration_ms = log.elapsed_ms();
-  report.wire_log = log.entries();
-  if (report.result == Result::kFail && def.level == Level::kShould)
-    report.result = Result::kLenient;
-  apply_known_failing(report);
-  co_return report;
+
+  CaseReport blank_report(const CaseDef& def) const {
+    CaseReport r;
+    r.id = def.id;
+    r.rule = def.rule();
+    r.level = def.level;
+    r.title = def.quote;
+    r.rerun =
+        fmt::format("{} --cases '{}' --seed {} -v", config.rerun_prefix, def.id, options().seed);
+    return r;
+  }
+
+  void mark_not_run(std::size_t i, const std::string& reason) {
+    CaseSlot& slot = slots[i];
+    slot.report = blank_report(*slot.def);
+    slot.report.result = Result::kError;
+    slot.report.observed = reason;
+    slot.report.not_run = true;
+    slot.not_run = true;
+    finish_first_run(i);
+  }
+
+  void finish_first_run(std::size_t i) {
+    ++done;
+    if (events.case_done) events.case_done(slots[i].report, done, slots.size());
+  }
+
+  // The outer bound of one case: every step has its own deadline; this
+  // only catches a case that chains so many steps that it runs too long.
+  std::chrono::milliseconds case_deadline() const {
+    return options().scaled(std::chrono::seconds(120));
+  }
+
+  asio::awaitable<Verdict> run_guarded(const CaseDef& def, CaseContext& ctx, RunningCase& control) {
+    const auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer stop(executor);
+    stop.expires_after(case_deadline());
+    control.stop = &stop;
+    try {
+      auto outcome = co_await (def.run(ctx) || stop.async_wait(kTuple));
+      control.stop = nullptr;
+      if (outcome.index() == 0) co_return std::get<0>(std::move(outcome));
+      if (control.interrupted) {
+        co_return error_verdict(
+            "interrupted: the server stopped answering while this case ran (it is rerun alone "
+            "to judge it)");
+      }
+      co_return error_verdict(fmt::format("the case exceeded its overall deadline of {:g} s",
+                                          static_cast<double>(case_deadline().count()) / 1000.0));
+    } catch (const std::exception& e) {
+      control.stop = nullptr;
+      co_return error_verdict(std::string("the harness threw: ") + e.what());
+    }
+  }
+
+  // Runs one case (attempt 0: the main pass; 1: a rerun) and then, unless
+  // it was interrupted or the server is being recovered, checks liveness.
+  // `slot` registers the case as running, so that it can be interrupted.
+  // `on` is the run's options with the endpoint of the server to use.
+  asio::awaitable<CaseRun> execute(const CaseDef& def, int attempt, std::size_t slot,
+                                   const RunOptions& on) {
+    CaseRun run;
+    run.generation = generation;
+    WireLog log;
+    CaseContext ctx(on, def.id, log, attempt);
+    RunningCase control;
+    running[slot] = &control;
+    Verdict verdict = co_await run_guarded(def, ctx, control);
+    running.erase(slot);
+    run.interrupted = control.interrupted;
+    CaseReport& r = run.report;
+    r = blank_report(def);
+    r.result = verdict.result;
+    r.expected = std::move(verdict.expected);
+    r.observed = std::move(verdict.observed);
+    if (r.result == Result::kSkip) {
+      r.notes.push_back(r.observed);
+      r.observed.clear();
+    }
+    if (r.result == Result::kFail && def.level == Level::kShould) r.result = Result::kLenient;
+    if (!run.interrupted && !recovering && generation == run.generation) {
+      log.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
+      run.liveness = co_await check_liveness(
+          on, log, fmt::format("liveness/{}/{}.{}", on.seed, def.id, attempt));
+    }
+    r.duration_ms = log.elapsed_ms();
+    r.wire_log = log.entries();
+    co_return run;
+  }
+
+  // How the server `server` (null: a --target server) looks after a
+  // failed liveness check, in words.
+  static asio::awaitable<std::string> describe_death(ServerSupervisor* server,
+                                                     const std::string& problem) {
+    if (server == nullptr) co_return "stopped answering new connections (" + problem + ")";
+    for (auto waited = std::chrono::milliseconds(0); waited < kExitGrace;
+         waited += std::chrono::milliseconds(20)) {
+      if (server->exited()) break;
+      co_await pause(std::chrono::milliseconds(20));
+    }
+    if (!server->exited()) {
+      co_return "stopped answering new connections while its process kept running (a wedge: " +
+          problem + ")";
+    }
+    const std::string said = server->output_tail();
+    co_return server->exit_description() + (said.empty() ? "" : "; it printed: " + said);
+  }
+
+  // Waits for a --target server to answer again, or restarts an --exec
+  // one. Returns "" once it serves, or why it does not.
+  asio::awaitable<std::string> recover() {
+    if (supervisor) {
+      std::string port_note;
+      const std::string error = co_await supervisor->restart(port_note);
+      ++generation;
+      if (!port_note.empty()) {
+        report.notes.push_back(port_note);
+        note(port_note);
+      }
+      if (!error.empty()) co_return "the server could not be restarted: " + error;
+      config.options.endpoint = supervisor->endpoint();
+      co_return std::string();
+    }
+    const auto window = options().scaled(std::chrono::seconds(10));
+    const auto deadline = Clock::now() + window;
+    while (Clock::now() < deadline) {
+      WireLog log;
+      const Liveness alive = co_await check_liveness(options(), log, "liveness/recovery");
+      if (alive.alive) co_return std::string();
+      co_await pause(kRecoveryPoll);
+    }
+    co_return fmt::format(
+        "the server did not answer again within {} ms (kvconform restarts a server only when it "
+        "starts it, with --exec)",
+        window.count());
+  }
+
+  // The server stopped answering after slot `trigger`'s case. Stops the
+  // cases still running, marks the suspects, and recovers the server.
+  asio::awaitable<void> handle_death(std::size_t trigger, const std::string& problem) {
+    slots[trigger].suspect = true;
+    if (recovering) co_return;  // Another case is recovering it already.
+    recovering = true;
+    for (auto& [slot, control] : running) {
+      control->interrupted = true;
+      if (control->stop != nullptr) control->stop->cancel();
+    }
+    while (!running.empty()) co_await pause(std::chrono::milliseconds(10));
+    Death death;
+    death.what = co_await describe_death(supervisor.get(), problem);
+    since_healthy.insert(trigger);
+    for (const std::size_t i : since_healthy) {
+      slots[i].suspect = true;
+      death.cases.push_back(i);
+    }
+    since_healthy.clear();
+    std::vector<std::string> ids;
+    for (const std::size_t i : death.cases) ids.push_back(slots[i].def->id);
+    note(fmt::format("the server {} (cases run since it was last seen healthy: {})", death.what,
+                     fmt::join(ids, ", ")));
+    deaths.push_back(std::move(death));
+    ++consecutive_deaths;
+    if (consecutive_deaths > config.max_restarts) {
+      stop_reason = fmt::format(
+          "not run: the server crashed or stopped answering {} times in a row (--max-restarts "
+          "{}), so the run stopped early",
+          consecutive_deaths, config.max_restarts);
+    } else if (const std::string error = co_await recover(); !error.empty()) {
+      stop_reason = "not run: " + error;
+    } else if (supervisor) {
+      note("restarted: " + supervisor->command_line());
+    }
+    recovering = false;
+  }
+
+  // The first run of slot `i`, with its liveness check and its part in
+  // detecting a crash or wedge.
+  asio::awaitable<void> first_run(std::size_t i, bool isolated) {
+    CaseSlot& slot = slots[i];
+    slot.report = blank_report(*slot.def);
+    if (const std::string reason = skip_reason(*slot.def); !reason.empty()) {
+      slot.report.result = Result::kSkip;
+      slot.report.notes.push_back(reason);
+      finish_first_run(i);
+      co_return;
+    }
+    if (isolated && supervisor) {
+      std::string port_note;
+      const std::string error = co_await supervisor->restart(port_note);
+      ++generation;
+      config.options.endpoint = supervisor->endpoint();
+      if (!error.empty()) {
+        mark_not_run(i, "not run: the server could not be restarted for it (--isolate): " + error);
+        co_return;
+      }
+    }
+    since_healthy.insert(i);
+    const Clock::time_point check_start = Clock::now();
+    CaseRun run = co_await execute(*slot.def, 0, i, options());
+    slot.report = std::move(run.report);
+    slot.finished = Clock::now();
+    if (run.interrupted || !run.liveness || run.generation != generation) {
+      // Interrupted, or its check ran around a restart: its first verdict
+      // is void.
+      slot.suspect = true;
+    } else if (run.liveness->alive) {
+      consecutive_deaths = 0;
+      // The server served a new connection after this case: every case
+      // that ended before this one started is cleared too.
+      for (auto it = since_healthy.begin(); it != since_healthy.end();) {
+        const bool cleared = *it == i || (slots[*it].finished != Clock::time_point() &&
+                                          slots[*it].finished < check_start);
+        it = cleared ? since_healthy.erase(it) : std::next(it);
+      }
+    } else {
+      slot.report.notes.push_back("after this case the server " + run.liveness->problem);
+      co_await handle_death(i, run.liveness->problem);
+    }
+    finish_first_run(i);
+  }
+
+  asio::awaitable<void> worker(const std::vector<std::size_t>& list, std::size_t& next,
+                               bool isolated) {
+    for (;;) {
+      while (recovering) co_await pause(std::chrono::milliseconds(20));
+      if (next >= list.size()) break;
+      const std::size_t i = list[next++];
+      if (!stop_reason.empty()) {
+        mark_not_run(i, stop_reason);
+        continue;
+      }
+      co_await first_run(i, isolated);
+    }
+  }
+
+  asio::awaitable<void> run_batch(const std::vector<std::size_t>& list, int jobs, bool isolated) {
+    if (list.empty()) co_return;
+    std::size_t next = 0;
+    const auto executor = co_await asio::this_coro::executor;
+    using Op = decltype(asio::co_spawn(executor, worker(list, next, isolated), asio::deferred));
+    std::vector<Op> ops;
+    for (int w = 0; w < std::max(1, jobs); ++w) {
+      ops.push_back(asio::co_spawn(executor, worker(list, next, isolated), asio::deferred));
+    }
+    auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(ops))
+                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    for (const std::exception_ptr& error : errors) {
+      if (error) std::rethrow_exception(error);
+    }
+  }
+
+  asio::awaitable<void> main_pass() {
+    const bool isolated = config.isolate && supervisor;
+    std::vector<std::size_t> together;
+    std::vector<std::size_t> alone;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      (slots[i].def->solo || isolated ? alone : together).push_back(i);
+    }
+    co_await run_batch(together, config.jobs, isolated);
+    co_await run_batch(alone, 1, isolated);
+  }
+
+  // The verdict of a rerun that brought the server down alone: a FAIL of
+  // SPEC 7.2, or the case's own failure with the crash added.
+  void blame(CaseReport& rerun, const std::string& what) {
+    const std::string crash = fmt::format("the server {} during or right after this case, run "
+                                          "alone{}",
+                                          what, supervisor ? " against a fresh server" : "");
+    if (rerun.result == Result::kFail) {
+      rerun.notes.push_back(crash + " (SPEC 7.2)");
+      return;
+    }
+    rerun.result = Result::kFail;
+    rerun.expected = "the server still serves new connections after the case (SPEC 7.2)";
+    rerun.observed = crash;
+  }
+
+  // Reruns slots of `list` one after another, each against `server`
+  // restarted fresh (--exec) or against the --target server. Several such
+  // workers may share `list`, each with a server of its own.
+  asio::awaitable<void> confirm_worker(const std::vector<std::size_t>& list, std::size_t& next,
+                                       ServerSupervisor* server) {
+    while (next < list.size()) {
+      const std::size_t i = list[next++];
+      CaseSlot& slot = slots[i];
+      RunOptions on = options();
+      if (cannot_confirm.empty()) {
+        if (server != nullptr) {
+          std::string port_note;
+          const std::string error = co_await server->restart(port_note);
+          on.endpoint = server->endpoint();
+          if (!error.empty()) cannot_confirm = "the server could not be restarted: " + error;
+        } else {
+          WireLog log;
+          const Liveness alive = co_await check_liveness(on, log, "liveness/confirm");
+          if (!alive.alive) cannot_confirm = "the server is not answering: " + alive.problem;
+        }
+      }
+      if (!cannot_confirm.empty()) {
+        leave_unconfirmed(slot, cannot_confirm);
+      } else {
+        CaseRun rerun = co_await execute(*slot.def, 1, i, on);
+        if (rerun.liveness && !rerun.liveness->alive) {
+          blame(rerun.report, co_await describe_death(server, rerun.liveness->problem));
+          for (Death& death : deaths) {
+            if (std::find(death.cases.begin(), death.cases.end(), i) != death.cases.end()) {
+              death.reproduced = true;
+            }
+          }
+          if (++consecutive_rerun_deaths > config.max_restarts) {
+            cannot_confirm = fmt::format(
+                "{} reruns in a row brought the server down (--max-restarts {})",
+                consecutive_rerun_deaths, config.max_restarts);
+          } else if (server == nullptr) {
+            if (const std::string error = co_await recover(); !error.empty()) {
+              cannot_confirm = error;
+            }
+          }
+        } else {
+          consecutive_rerun_deaths = 0;
+        }
+        slot.report =
+            merge_confirmation(std::move(slot.report), std::move(rerun.report),
+                               slot.suspect ? FirstRun::kOverlapped : FirstRun::kValid);
+      }
+      if (events.case_confirmed) events.case_confirmed(slot.report, ++confirmed, confirm_total);
+    }
+  }
+
+  // Reruns `list` with `workers` workers. Under --exec each worker has a
+  // fresh server of its own, so a rerun is alone with its server even
+  // while others run; against a --target server there is one worker.
+  asio::awaitable<void> confirm_batch(const std::vector<std::size_t>& list, int workers) {
+    if (list.empty()) co_return;
+    std::size_t next = 0;
+    if (!supervisor) {
+      co_await confirm_worker(list, next, nullptr);
+      co_return;
+    }
+    const int count = std::max(1, std::min<int>(workers, static_cast<int>(list.size())));
+    while (static_cast<int>(spare_servers.size()) + 1 < count) {
+      spare_servers.push_back(std::make_unique<ServerSupervisor>(
+          config.exec_command, options().scaled(std::chrono::seconds(10))));
+    }
+    const auto executor = co_await asio::this_coro::executor;
+    using Op = decltype(asio::co_spawn(executor, confirm_worker(list, next, nullptr),
+                                       asio::deferred));
+    std::vector<Op> ops;
+    for (int w = 0; w < count; ++w) {
+      ServerSupervisor* server = w == 0 ? supervisor.get() : spare_servers[w - 1].get();
+      ops.push_back(asio::co_spawn(executor, confirm_worker(list, next, server), asio::deferred));
+    }
+    auto [order, errors] = co_await asio::experimental::make_parallel_group(std::move(ops))
+                               .async_wait(asio::experimental::wait_for_all(), asio::use_awaitable);
+    for (const std::exception_ptr& error : errors) {
+      if (error) std::rethrow_exception(error);
+    }
+  }
+
+  asio::awaitable<void> confirm_all() {
+    std::vector<std::size_t> together;
+    std::vector<std::size_t> alone;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      const CaseSlot& s = slots[i];
+      if (s.not_run || !(s.suspect || is_failure(s.report.result))) continue;
+      (s.def->solo ? alone : together).push_back(i);
+    }
+    confirm_total = together.size() + alone.size();
+    if (confirm_total == 0) co_return;
+    if (!config.confirm) {
+      for (const std::size_t i : together) {
+        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
+      }
+      for (const std::size_t i : alone) {
+        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
+      }
+      co_return;
+    }
+    if (events.confirming) events.confirming(confirm_total);
+    co_await confirm_batch(together, config.jobs);
+    co_await confirm_batch(alone, 1);
+    for (auto& server : spare_servers) server->stop();
+  }
+
+  // A case whose rerun could not run: a suspect that ran alone is blamed,
+  // one that ran beside others is an ERROR; a plain failure stays.
+  void leave_unconfirmed(CaseSlot& slot, const std::string& why) {
+    slot.report.notes.push_back("not confirmed by a rerun: " + why);
+    if (!slot.suspect) return;
+    for (const Death& death : deaths) {
+      if (std::find(death.cases.begin(), death.cases.end(),
+                    static_cast<std::size_t>(&slot - slots.data())) == death.cases.end()) {
+        continue;
+      }
+      if (death.cases.size() == 1) {
+        blame(slot.report, death.what);
+        slot.report.observed += " (it was the only case running)";
+      } else {
+        slot.report.result = Result::kError;
+        slot.report.observed = fmt::format(
+            "the server {} while this case ran beside {} others; it could not be rerun alone to "
+            "tell which one caused it",
+            death.what, death.cases.size() - 1);
+      }
+      return;
+    }
+  }
+
+  void unreproduced_deaths_to_findings() {
+    for (const Death& death : deaths) {
+      if (death.reproduced || !config.confirm) continue;
+      std::vector<std::string> ids;
+      for (const std::size_t i : death.cases) ids.push_back(slots[i].def->id);
+      report.findings.push_back(
+          {"7.2", "the server crashed or stopped answering, and no case reproduced it alone",
+           fmt::format("during the run the server {} after these cases ran: {}; none of them "
+                       "brought it down when rerun alone, so the defect depends on timing or on "
+                       "cases running together",
+                       death.what, fmt::join(ids, ", ")),
+           {}});
+    }
+    if (!stop_reason.empty()) {
+      report.findings.push_back({"7.2", "the run stopped early", stop_reason, {}});
+    }
+  }
+
+  void apply_known_failing(CaseReport& r) const {
+    const KnownFailure* known = config.known_failing.find(r.id);
+    if (known == nullptr) return;
+    if (r.result == Result::kFail || r.result == Result::kLenient || r.result == Result::kFlaky) {
+      r.notes.push_back(fmt::format("known failing (line {} of the list: '{}'): {}; was {}",
+                                    known->line, known->glob, known->reason,
+                                    result_name(r.result)));
+      r.result = Result::kKnownFailing;
+    } else if (r.result == Result::kPass) {
+      r.notes.push_back(fmt::format(
+          "listed as known failing (line {}: '{}') but now passes: remove it from the list",
+          known->line, known->glob));
+    }
+  }
+
+  // Marks every case that has no verdict yet as not run, for `reason`.
+  void not_run_rest(const std::string& reason) {
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (slots[i].report.id.empty()) mark_not_run(i, reason);
+    }
+  }
+
+  asio::awaitable<void> run_all() {
+    if (!config.exec_command.empty()) {
+      supervisor = std::make_unique<ServerSupervisor>(
+          config.exec_command, options().scaled(std::chrono::seconds(10)));
+      if (const std::string error = co_await supervisor->start(); !error.empty()) {
+        report.aborted = "the --exec command could not be started: " + error;
+        co_return;
+      }
+      config.options.endpoint = supervisor->endpoint();
+      report.target = supervisor->command_line();
+      note("started: " + supervisor->command_line());
+    }
+    const ProbeResult probe =
+        co_await run_startup_probe(options(), fmt::format("startup/{}", options().seed));
+    if (probe.outcome == ProbeOutcome::kUnreachable) {
+      report.aborted = fmt::format("target unreachable: {}", probe.finding->details);
+      co_return;
+    }
+    if (probe.finding) {
+      report.findings.push_back(*probe.finding);
+      note(fmt::format("start-up probe: {} (SPEC {})", probe.finding->title, probe.finding->rule));
+    }
+    if (probe.outcome == ProbeOutcome::kUnresponsive) {
+      stop_reason = "not run: the server is unresponsive (start-up probe: " +
+                    probe.finding->title + ")";
+      co_return;
+    }
+    co_await main_pass();
+    co_await confirm_all();
+    unreproduced_deaths_to_findings();
+  }
+
+  void start_report() {
+    report.target = config.target_name;
+    report.profile = config.profile_name;
+    report.seed = options().seed;
+    report.strict = config.strict;
+    report.started = iso_now();
+  }
+
+  asio::awaitable<RunReport> run(const std::vector<const CaseDef*>& cases) {
+    start_report();
+    const Clock::time_point start = Clock::now();
+    for (const CaseDef* def : cases) slots.push_back({def, {}, false, false, {}});
+    co_await run_all();
+    if (supervisor) supervisor->stop();
+    co_return finish_report(start);
+  }
+
+  // Gives every case without a verdict its "not run" reason, applies the
+  // known-failing list, names root causes and counts.
+  RunReport finish_report(Clock::time_point start) {
+    not_run_rest(report.aborted.empty() ? stop_reason : "not run: " + report.aborted);
+    for (CaseSlot& slot : slots) {
+      apply_known_failing(slot.report);
+      report.cases.push_back(std::move(slot.report));
+    }
+    report.root_causes = assign_root_causes(report.cases, all_cases());
+    for (const CaseReport& r : report.cases) report.summary.add(r.result);
+    report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+    return std::move(report);
+  }
+};
+
+RunReport aborted_run_report(const RunnerConfig& config, const std::vector<const CaseDef*>& cases,
+                             const std::string& reason) {
+  Runner::State state(config, {});
+  state.start_report();
+  state.report.aborted = reason;
+  for (const CaseDef* def : cases) state.slots.push_back({def, {}, false, false, {}});
+  return state.finish_report(Clock::now());
 }
 
-asio::awaitable<void> Runner::after_case(const CaseDef& def, CaseReport& report, WireLog& log,
-                                         int crashes_before) {
-  // While another case restarts a crashed server, wait for it.
-  while (restarting_) co_await pause(std::chrono::milliseconds(20));
-  if (!config_.check_liveness) co_return;
-  log.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
-  const Check alive = co_await liveness_check(
-      config_.options, log, fmt::format("liveness/{}/{}", config_.options.seed, def.id));
-  if (crashes_ != crashes_before && report.result != Result::kPass) {
-    report.result = Result::kError;
-    report.notes.push_back(fmt::format(
-        "the server crashed and was restarted while this case ran ({}); rerun this case alone "
-        "to see whether it is affected",
-        restarting_note_));
-    co_return;
-  }
-  if (!alive) co_return;
-  std::string crash;
-  // A killed server's process may take a moment to be seen as exited.
-  bool exited = false;
-  for (int i = 0; supervisor_ && i < 25 && !(exited = supervisor_->exited()); ++i) {
-    co_await pause(std::chrono::milliseconds(20));
-  }
-  if (exited) {
-    crash = fmt::format(
-        "the server process {} during or right after this case (cases running "
-        "at the time: {})",
-        supervisor_->exit_description(), fmt::join(in_flight_, ", "));
-  }
-  if (report.result == Result::kPass) {
-    report.result = Result::kFail;
-    report.expected = "the server still serves a new connection after the case (SPEC 7.2)";
-    report.observed = "server died/unresponsive after this case: " + alive->observed;
-  } else {
-    report.notes.push_back("server died/unresponsive after this case: " + alive->observed);
-  }
-  if (crash.empty()) co_return;
-  report.notes.push_back(crash);
-  if (restarting_) co_return;  // Another case is restarting it already.
-  ++crashes_;
-  restarting_ = true;
-  restarting_note_ = "first detected after case " + def.id;
-  const std::string error = co_await supervisor_->start();
-  restarting_ = false;
-  report.notes.push_back(error.empty() ? "the server was restarted"
-                                       : "restarting the server failed: " + error);
-}
+Runner::Runner(RunnerConfig config, RunnerEvents events)
+    : state_(std::make_unique<State>(std::move(config), std::move(events))) {}
 
-void Runner::apply_known_failing(CaseReport& report) const {
-  const KnownFailure* known = config_.known_failing.find(report.id);
-  if (known == nullptr) return;
-  if (report.result == Result::kFail || report.result == Result::kLenient) {
-    report.result = Result::kKnownFailing;
-    report.notes.push_back(fmt::format("known failing (line {} of the list: '{}'): {}", known->line,
-                                       known->glob, known->reason));
-  } else if (report.result == Result::kPass) {
-    report.notes.push_back(fmt::format(
-        "listed as known failing (line {}: '{}') but now passes: remove it from the list",
-        known->line, known->glob));
-  }
+Runner::~Runner() = default;
+
+asio::awaitable<RunReport> Runner::run(const std::vector<const CaseDef*>& cases) {
+  co_return co_await state_->run(cases);
 }
 
 }  // namespace kv

@@ -1,6 +1,7 @@
 #include "conformance/server_supervisor.h"
 
 #include <fmt/format.h>
+#include <string.h>
 #include <sys/wait.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -8,11 +9,41 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <fstream>
+#include <sstream>
 
 namespace kv {
 
 namespace asio = boost::asio;
 using asio::ip::tcp;
+
+namespace {
+
+// The server's output lines kept for crash reports.
+constexpr std::size_t kTailLines = 12;
+// How often readiness is polled while the server starts.
+constexpr std::chrono::milliseconds kStartPoll{5};
+// New ports tried when a restart cannot use the old one.
+constexpr int kNewPortTries = 2;
+
+// One /proc/net/tcp file: whether a line in state LISTEN (0A) has `port`.
+std::optional<bool> listening_in(const char* path, std::uint16_t port) {
+  std::ifstream in(path);
+  if (!in) return std::nullopt;
+  std::string line;
+  std::getline(in, line);  // Header.
+  while (std::getline(in, line)) {
+    std::istringstream fields(line);
+    std::string slot, local, remote, state;
+    if (!(fields >> slot >> local >> remote >> state)) continue;
+    const std::size_t colon = local.rfind(':');
+    if (colon == std::string::npos || state != "0A") continue;
+    if (std::stoul(local.substr(colon + 1), nullptr, 16) == port) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::uint16_t pick_free_port() {
   asio::io_context io;
@@ -26,6 +57,13 @@ std::uint16_t pick_free_port() {
   return ec ? 0 : port;
 }
 
+std::optional<bool> port_is_listening(std::uint16_t port) {
+  const std::optional<bool> v4 = listening_in("/proc/net/tcp", port);
+  const std::optional<bool> v6 = listening_in("/proc/net/tcp6", port);
+  if (!v4 && !v6) return std::nullopt;
+  return v4.value_or(false) || v6.value_or(false);
+}
+
 ServerSupervisor::ServerSupervisor(std::string command, std::chrono::milliseconds start_timeout)
     : command_(std::move(command)), start_timeout_(start_timeout) {}
 
@@ -37,59 +75,118 @@ tcp::endpoint ServerSupervisor::endpoint() const {
   return {asio::ip::address_v4::loopback(), port_};
 }
 
-void ServerSupervisor::drain_stdout() {
-  // The child's stdout is a pipe to us: keep it from filling up.
-  for (int i = 0; i < 10000 && child_.read_line(std::chrono::milliseconds(0)); ++i) {
+void ServerSupervisor::drain_output() {
+  // The child's output is a pipe to us: keep it from filling up, and keep
+  // its last lines.
+  for (int i = 0; i < 10000; ++i) {
+    std::optional<std::string> line = child_.read_line(std::chrono::milliseconds(0));
+    if (!line) break;
+    tail_.push_back(std::move(*line));
+    if (tail_.size() > kTailLines) tail_.pop_front();
+  }
+}
+
+std::string ServerSupervisor::output_tail() {
+  drain_output();
+  std::string out;
+  for (const std::string& line : tail_) out += (out.empty() ? "" : " | ") + line;
+  return out;
+}
+
+void ServerSupervisor::substitute_port() {
+  command_line_ = command_;
+  for (std::size_t at = command_line_.find("{port}"); at != std::string::npos;
+       at = command_line_.find("{port}", at)) {
+    command_line_.replace(at, 6, std::to_string(port_));
   }
 }
 
 asio::awaitable<std::string> ServerSupervisor::start() {
   if (port_ == 0) port_ = pick_free_port();
   if (port_ == 0) co_return "could not find a free port on 127.0.0.1";
-  command_line_ = command_;
-  for (std::size_t at = command_line_.find("{port}"); at != std::string::npos;
-       at = command_line_.find("{port}", at)) {
-    command_line_.replace(at, 6, std::to_string(port_));
-  }
+  substitute_port();
+  tail_.clear();
   std::error_code spawn_error;
-  child_ = ChildProcess::spawn_shell(command_line_, spawn_error);
-  if (spawn_error)
+  // stderr joins stdout, so both are kept from the console and their last
+  // lines can explain a crash.
+  child_ = ChildProcess::spawn_shell("exec 2>&1\n" + command_line_, spawn_error);
+  if (spawn_error) {
     co_return fmt::format("cannot run '{}': {}", command_line_, spawn_error.message());
-
+  }
   const auto executor = co_await asio::this_coro::executor;
   const auto deadline = std::chrono::steady_clock::now() + start_timeout_;
   asio::steady_timer pause(executor);
   while (std::chrono::steady_clock::now() < deadline) {
-    drain_stdout();
+    drain_output();
     if (!child_.running()) {
-      co_return fmt::format("'{}' exited before accepting connections ({})", command_line_,
-                            exit_description());
+      const std::string said = output_tail();
+      co_return fmt::format("'{}' exited before listening ({}){}", command_line_,
+                            exit_description(), said.empty() ? "" : "; it printed: " + said);
     }
-    tcp::socket probe(executor);
-    const auto [ec] = co_await probe.async_connect(endpoint(), asio::as_tuple(asio::use_awaitable));
-    if (!ec) co_return std::string();
-    pause.expires_after(std::chrono::milliseconds(50));
+    const std::optional<bool> listening = port_is_listening(port_);
+    if (listening.value_or(false)) co_return std::string();
+    if (!listening) {
+      tcp::socket probe(executor);
+      const auto [ec] =
+          co_await probe.async_connect(endpoint(), asio::as_tuple(asio::use_awaitable));
+      if (!ec) co_return std::string();
+    }
+    pause.expires_after(kStartPoll);
     co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
   }
-  co_return fmt::format("'{}' did not accept connections on port {} within {} ms", command_line_,
-                        port_, start_timeout_.count());
+  co_return fmt::format("'{}' did not listen on port {} within {} ms", command_line_, port_,
+                        start_timeout_.count());
+}
+
+asio::awaitable<std::string> ServerSupervisor::restart(std::string& note) {
+  stop();
+  const std::uint16_t old_port = port_;
+  std::string error = co_await start();
+  const std::string first_error = error;
+  for (int i = 0; i < kNewPortTries && !error.empty(); ++i) {
+    stop();
+    port_ = pick_free_port();
+    error = co_await start();
+    if (error.empty()) {
+      note = fmt::format(
+          "the server could not be restarted on port {} ({}); it was restarted on port {} (does "
+          "it set SO_REUSEADDR?)",
+          old_port, first_error, port_);
+    }
+  }
+  co_return error;
 }
 
 bool ServerSupervisor::exited() {
-  drain_stdout();
+  drain_output();
   return !child_.running();
 }
 
 std::string ServerSupervisor::exit_description() const {
   const std::optional<int> status = child_.wait_status();
   if (!status) return "still running";
-  if (WIFEXITED(*status)) return fmt::format("exited with status {}", WEXITSTATUS(*status));
-  if (WIFSIGNALED(*status)) return fmt::format("killed by signal {}", WTERMSIG(*status));
-  return fmt::format("wait status {}", *status);
+  if (WIFEXITED(*status)) {
+    const int code = WEXITSTATUS(*status);
+    // A shell reports a command killed by signal N as status 128 + N.
+    const char* name = code > 128 && code < 128 + 65 ? ::sigabbrev_np(code - 128) : nullptr;
+    if (name != nullptr) {
+      return fmt::format("exited with status {} (a command killed by signal {}, SIG{}, under "
+                         "the shell)",
+                         code, code - 128, name);
+    }
+    return fmt::format("exited with status {}", code);
+  }
+  if (WIFSIGNALED(*status)) {
+    const int signal = WTERMSIG(*status);
+    const char* name = ::sigabbrev_np(signal);
+    return name != nullptr ? fmt::format("was killed by signal {} (SIG{})", signal, name)
+                           : fmt::format("was killed by signal {}", signal);
+  }
+  return fmt::format("ended with wait status {}", *status);
 }
 
 void ServerSupervisor::stop() {
-  if (child_.pid() > 0 && child_.running()) child_.stop();
+  if (child_.pid() > 0 && child_.running()) child_.stop(std::chrono::milliseconds(1000));
 }
 
 }  // namespace kv

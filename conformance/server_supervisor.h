@@ -1,11 +1,13 @@
 // The server under test in --exec mode: started with a free port
-// substituted for {port}, watched for crashes, restarted, stopped.
+// substituted for {port}, watched, restarted after a crash or a wedge
+// (on a new port if the old one cannot be bound again), stopped.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <string>
 
 #include "common/child_process.h"
@@ -14,19 +16,30 @@ namespace kv {
 
 class ServerSupervisor {
  public:
-  // `command` holds "{port}" one or more times.
+  // `command` holds "{port}" one or more times. The server's stdout and
+  // stderr are read by the supervisor (their last lines are kept for
+  // crash reports), not shown.
   ServerSupervisor(std::string command, std::chrono::milliseconds start_timeout);
   ServerSupervisor(const ServerSupervisor&) = delete;
   ServerSupervisor& operator=(const ServerSupervisor&) = delete;
   ~ServerSupervisor();
 
-  // Picks a free port (first start only), spawns the command and waits until
-  // the port accepts connections. Returns an error message, or "".
+  // Picks a free port (first start only), spawns the command and waits
+  // until the port listens. Readiness is read from /proc/net/tcp{,6}
+  // where it exists, so no probe connection disturbs the server; elsewhere
+  // a connection is tried. Returns an error message, or "".
   boost::asio::awaitable<std::string> start();
+  // Stops the server if it runs, then starts it again on the same port, or
+  // on a new free port when that fails (up to two new ports). `note` says
+  // what happened to the port, if anything. Returns an error message, or "".
+  boost::asio::awaitable<std::string> restart(std::string& note);
   // True once the process has exited; describes how in exit_description().
   bool exited();
+  // "exited with status 1", "killed by signal 6 (SIGABRT)", "still running".
   std::string exit_description() const;
-  // Stops the process (SIGTERM, then SIGKILL).
+  // The last lines the server printed (stdout and stderr), or "".
+  std::string output_tail();
+  // Stops the process (SIGTERM, then SIGKILL after a second).
   void stop();
 
   boost::asio::ip::tcp::endpoint endpoint() const;
@@ -34,17 +47,23 @@ class ServerSupervisor {
   const std::string& command_line() const { return command_line_; }
 
  private:
-  void drain_stdout();
+  void drain_output();
+  void substitute_port();
 
   std::string command_;
   std::string command_line_;
   std::chrono::milliseconds start_timeout_;
   std::uint16_t port_ = 0;
   ChildProcess child_;
+  std::deque<std::string> tail_;
 };
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind port 0, read
 // it, close), or 0 on failure.
 std::uint16_t pick_free_port();
+
+// Whether some socket listens on TCP `port` (any address), from
+// /proc/net/tcp and /proc/net/tcp6; std::nullopt where they cannot be read.
+std::optional<bool> port_is_listening(std::uint16_t port);
 
 }  // namespace kv

@@ -28,11 +28,18 @@ double WireLog::elapsed_ms() const {
 }
 
 void WireLog::add(WireEntry entry) {
-  if (entries_.size() >= kMaxEntries) {
-    ++dropped_;
+  if (head_.size() < kHeadEntries) {
+    head_.push_back(std::move(entry));
     return;
   }
-  entries_.push_back(std::move(entry));
+  if (tail_.size() < kTailEntries) {
+    tail_.push_back(std::move(entry));
+    return;
+  }
+  // The ring is full: its oldest entry is dropped.
+  if (dropped_++ == 0) first_dropped_ms_ = tail_[tail_next_].t_ms;
+  tail_[tail_next_] = std::move(entry);
+  tail_next_ = (tail_next_ + 1) % kTailEntries;
 }
 
 static WireEntry bytes_entry(double t_ms, int conn, WireDirection dir,
@@ -62,14 +69,15 @@ void WireLog::info(int conn, std::string note) {
 }
 
 std::vector<WireEntry> WireLog::entries() const {
-  std::vector<WireEntry> out = entries_;
+  std::vector<WireEntry> out = head_;
   if (dropped_ > 0) {
-    out.push_back({elapsed_ms(),
-                   0,
-                   WireDirection::kInfo,
-                   {},
-                   0,
-                   fmt::format("{} later log entries not shown", dropped_)});
+    const double last_dropped_ms = tail_[tail_next_].t_ms;
+    out.push_back({first_dropped_ms_, 0, WireDirection::kInfo, {}, 0,
+                   fmt::format("... {} log entries not shown, between {:.3f} ms and {:.3f} ms ...",
+                               dropped_, first_dropped_ms_, last_dropped_ms)});
+  }
+  for (std::size_t i = 0; i < tail_.size(); ++i) {
+    out.push_back(tail_[(tail_next_ + i) % tail_.size()]);
   }
   return out;
 }

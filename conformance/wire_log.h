@@ -24,10 +24,13 @@ struct WireEntry {
 };
 
 // A case's wire log. Entries and bytes per entry are capped so that cases
-// moving megabytes keep a readable log; the cuts are stated in the log.
+// moving megabytes keep a readable log: the first kHeadEntries and the
+// last kTailEntries entries are kept (a failure is usually at the end), and
+// the cut between them is stated in the log.
 class WireLog {
  public:
-  static constexpr std::size_t kMaxEntries = 400;
+  static constexpr std::size_t kHeadEntries = 200;
+  static constexpr std::size_t kTailEntries = 200;
   static constexpr std::size_t kMaxBytesPerEntry = 256;
 
   WireLog();
@@ -38,15 +41,20 @@ class WireLog {
   void info(int conn, std::string note);
 
   double elapsed_ms() const;
-  // The entries, plus a closing note if some were left out.
+  // The entries in order, with a note where entries were left out.
   std::vector<WireEntry> entries() const;
 
  private:
   void add(WireEntry entry);
 
   std::chrono::steady_clock::time_point start_;
-  std::vector<WireEntry> entries_;
+  std::vector<WireEntry> head_;
+  // The last entries, a ring of kTailEntries once full; tail_next_ is the
+  // oldest.
+  std::vector<WireEntry> tail_;
+  std::size_t tail_next_ = 0;
   std::size_t dropped_ = 0;
+  double first_dropped_ms_ = 0;
 };
 
 // An entry's head line, without its hex dump:

@@ -12,6 +12,7 @@
 
 #include "codec/frame_format.h"
 #include "conformance/messages.h"
+#include "conformance/wire_log.h"
 
 namespace kv {
 
@@ -33,7 +34,7 @@ std::string describe_event(const ReadEvent& event) {
     case ReadEventKind::kReset:
       return "server reset the connection (RST)" + event.detail;
     case ReadEventKind::kTimeout:
-      return "nothing within " + event.detail;
+      return "no complete response within " + event.detail;
     case ReadEventKind::kIoError:
       return "socket error: " + event.detail;
   }
@@ -70,8 +71,8 @@ asio::awaitable<ConnectResult> WireSession::connect(const tcp::endpoint& to, Wir
   auto outcome = co_await (socket.async_connect(to, kTuple) || timer.async_wait(kTuple));
   ConnectResult result;
   if (outcome.index() == 1) {
-    result.error = fmt::format("connect to {} timed out after {} ms", to.address().to_string(),
-                               timeout.count());
+    result.error = fmt::format("connect to {}:{} timed out after {} ms", to.address().to_string(),
+                               to.port(), timeout.count());
   } else if (const auto [ec] = std::get<0>(outcome); ec) {
     result.error = fmt::format("connect to {}:{} failed: {}", to.address().to_string(), to.port(),
                                ec.message());
@@ -139,12 +140,7 @@ asio::awaitable<Check> WireSession::send(std::string_view bytes,
 ReadEvent WireSession::end_of_stream(ReadEventKind kind, std::string detail) {
   ended_ = true;
   end_event_.kind = kind;
-  end_event_.detail = std::move(detail);
-  const DecodeResult tail = decoder_.finish();
-  if (tail.status == DecodeStatus::kFramingError && tail.error == FrameError::kTruncated) {
-    end_event_.detail += fmt::format(" after {} bytes of an unfinished response frame",
-                                     decoder_.input().readable_bytes());
-  }
+  end_event_.detail = std::move(detail) + " after " + progress();
   log_.closed(id_, describe_event(end_event_));
   return end_event_;
 }
@@ -167,6 +163,7 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
     }
     const DecodeResult r = decoder_.next(event.message);
     if (r.status == DecodeStatus::kFrame) {
+      ++frames_received_;
       event.kind = ReadEventKind::kFrame;
       event.raw = std::move(raw);
       co_return event;
@@ -197,12 +194,13 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
                   timer_.async_wait(kTuple));
     if (outcome.index() == 1) {
       event.kind = ReadEventKind::kTimeout;
-      event.detail = fmt::format("{} ms", timeout.count());
+      event.detail = fmt::format("{} ms ({})", timeout.count(), progress());
       log_.info(id_, "waited " + describe_event(event));
       co_return event;
     }
     const auto [ec, n] = std::get<0>(outcome);
     if (n > 0) {
+      bytes_received_ += n;
       log_.received(id_, {input.write_ptr(), n});
       input.commit(n);
     }
@@ -212,11 +210,36 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
   }
 }
 
+std::string WireSession::progress() const {
+  std::string text = fmt::format("{} bytes, {} whole response frames received",
+                                 bytes_received_, frames_received_);
+  const std::span<const std::uint8_t> partial = decoder_.input().readable();
+  if (partial.empty()) return text;
+  const std::size_t shown = std::min<std::size_t>(partial.size(), 16);
+  const std::string head = hex_bytes({reinterpret_cast<const char*>(partial.data()), shown});
+  if (partial.size() < kHeaderBytes) {
+    return text + fmt::format("; then {} bytes of a header ({})", partial.size(), head);
+  }
+  const std::uint64_t whole = kHeaderBytes + std::uint64_t{read_frame_len(partial.data())};
+  return text + fmt::format("; then {} of the {} bytes of a frame with LEN {} ({}{})",
+                            partial.size(), whole, whole - kHeaderBytes, head,
+                            shown < partial.size() ? " ..." : "");
+}
+
 void WireSession::shutdown_send() {
   boost::system::error_code ec;
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   log_.closed(id_, ec ? "client half-close failed: " + ec.message()
                       : std::string("client half-closed (FIN sent)"));
+}
+
+void WireSession::reset() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.set_option(asio::socket_base::linger(true, 0), ec);
+  socket_.close(ec);
+  log_.closed(id_, "client reset the connection (RST)");
 }
 
 void WireSession::close() {

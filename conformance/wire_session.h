@@ -83,11 +83,17 @@ class WireSession {
   void shutdown_send();
   // Closes the socket: "client closed".
   void close();
+  // Closes the socket with SO_LINGER 0, so the kernel sends a reset (RST)
+  // instead of a FIN and drops unsent bytes: "client reset".
+  void reset();
 
  private:
   boost::asio::awaitable<Check> write_planned(std::string_view bytes, const StreamShape& shape);
   boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds duration);
   ReadEvent end_of_stream(ReadEventKind kind, std::string detail);
+  // What has arrived so far, for a timeout: bytes, whole frames, and the
+  // unfinished frame's size and first bytes.
+  std::string progress() const;
 
   boost::asio::ip::tcp::socket socket_;
   boost::asio::steady_timer timer_;
@@ -97,6 +103,8 @@ class WireSession {
   bool ended_ = false;   // The server closed or reset the connection.
   ReadEvent end_event_;  // Repeated by every read after the end.
   bool closed_ = false;  // The client closed the socket.
+  std::uint64_t bytes_received_ = 0;
+  std::uint64_t frames_received_ = 0;
 };
 
 }  // namespace kv

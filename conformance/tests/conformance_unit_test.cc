@@ -4,13 +4,18 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <numeric>
+#include <set>
 
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/case_selection.h"
+#include "conformance/confirmation.h"
+#include "conformance/root_causes.h"
+#include "conformance/wire_log.h"
 #include "conformance/html_report.h"
 #include "conformance/json_report.h"
 #include "conformance/junit_report.h"
@@ -116,14 +121,161 @@ TEST(Messages, HandBuiltBodiesParseAsTheCodecDoes) {
   EXPECT_EQ(hex_bytes(encode_frame_to_string(make_put_ack())), "07 00 00 00 18 03 40 45 4f 46 40");
 }
 
-// CaseRegistry::add aborts on a duplicate ID, so IDs are unique here.
-TEST(Registry, IdsCiteTheirRule) {
-  for (const CaseDef& def : all_cases().cases()) {
-    EXPECT_EQ(def.id.rfind(def.rule + "/", 0), 0U) << def.id;
-    EXPECT_FALSE(def.quote.empty()) << def.id;
-    EXPECT_TRUE(static_cast<bool>(def.run)) << def.id;
+CaseFn never_run() {
+  return [](CaseContext&) -> boost::asio::awaitable<Verdict> { co_return Verdict{}; };
+}
+
+CaseDef fake_case(std::string id, std::vector<std::string> needs = {}) {
+  return {.id = std::move(id), .quote = "q", .needs = std::move(needs), .run = never_run()};
+}
+
+TEST(Registry, TheRuleIsThePartOfTheIdBeforeTheSlash) {
+  const CaseDef def = fake_case("10.3/writers");
+  EXPECT_EQ(def.rule(), "10.3");
+  EXPECT_EQ(def.section(), 10);
+  for (const CaseDef& c : all_cases().cases()) {
+    EXPECT_FALSE(c.quote.empty()) << c.id;
+    EXPECT_FALSE(c.sends.empty()) << c.id;
+    EXPECT_FALSE(c.expects.empty()) << c.id;
   }
-  EXPECT_GE(all_cases().cases().size(), 40U);
+}
+
+TEST(RegistryDeathTest, RejectsMalformedIdsUnknownNeedsAndCycles) {
+  EXPECT_DEATH(CaseRegistry().add(fake_case("no-rule")), "not <rule>/<slug>");
+  EXPECT_DEATH(
+      {
+        CaseRegistry r;
+        r.add(fake_case("5.1/a", {"5.1/missing"}));
+        r.validate();
+      },
+      "unknown case 5.1/missing");
+  EXPECT_DEATH(
+      {
+        CaseRegistry r;
+        r.add(fake_case("5.1/a", {"5.1/b"}));
+        r.add(fake_case("5.1/b", {"5.1/a"}));
+        r.validate();
+      },
+      "cycle");
+  EXPECT_DEATH(
+      {
+        CaseRegistry r;
+        SectionCases(r, 6).add(fake_case("5.1/a"));
+      },
+      "section 6");
+}
+
+CaseReport report_of(std::string id, Result result) {
+  CaseReport r;
+  r.id = std::move(id);
+  r.result = result;
+  r.observed = "seen";
+  return r;
+}
+
+TEST(RootCauses, NameTheDeepestFailedPrerequisite) {
+  CaseRegistry registry;
+  registry.add(fake_case("5.1/base"));
+  registry.add(fake_case("2.5/coalesced", {"5.1/base"}));
+  registry.add(fake_case("8.1/pipeline", {"2.5/coalesced"}));
+  registry.add(fake_case("10.3/writers", {"8.1/pipeline", "5.1/base"}));
+  registry.add(fake_case("6.1/len-0"));
+  std::vector<CaseReport> reports = {
+      report_of("5.1/base", Result::kPass), report_of("2.5/coalesced", Result::kFail),
+      report_of("8.1/pipeline", Result::kFail), report_of("10.3/writers", Result::kFlaky),
+      report_of("6.1/len-0", Result::kFail)};
+  const std::vector<std::string> roots = assign_root_causes(reports, registry);
+  EXPECT_EQ(roots, (std::vector<std::string>{"2.5/coalesced", "6.1/len-0"}));
+  EXPECT_EQ(reports[1].caused_by, "");
+  EXPECT_EQ(reports[2].caused_by, "2.5/coalesced");
+  EXPECT_EQ(reports[3].caused_by, "2.5/coalesced");  // Through 8.1, not 8.1 itself.
+  // When the base fails too, everything follows from it.
+  reports[0].result = Result::kFail;
+  EXPECT_EQ(assign_root_causes(reports, registry),
+            (std::vector<std::string>{"5.1/base", "6.1/len-0"}));
+  EXPECT_EQ(reports[3].caused_by, "5.1/base");
+  // A case that never ran is neither a cause nor caused.
+  reports[0].not_run = true;
+  EXPECT_EQ(assign_root_causes(reports, registry),
+            (std::vector<std::string>{"2.5/coalesced", "6.1/len-0"}));
+  EXPECT_EQ(reports[0].caused_by, "");
+}
+
+TEST(Confirmation, AFailureThatPassesAloneIsFlakyNeverAPass) {
+  const CaseReport merged = merge_confirmation(report_of("6.1/len-4", Result::kFail),
+                                               report_of("6.1/len-4", Result::kPass),
+                                               FirstRun::kValid);
+  EXPECT_EQ(merged.result, Result::kFlaky);
+  ASSERT_EQ(merged.runs.size(), 2U);
+  EXPECT_EQ(merged.runs[0].result, Result::kFail);
+  EXPECT_EQ(merged.runs[1].result, Result::kPass);
+  CaseReport should = report_of("4.5/canonical", Result::kLenient);
+  should.level = Level::kShould;
+  EXPECT_EQ(merge_confirmation(should, report_of("4.5/canonical", Result::kPass),
+                               FirstRun::kValid)
+                .result,
+            Result::kLenient);
+}
+
+TEST(Confirmation, TwoFailuresConfirmAndTheRerunDecidesAVoidFirstRun) {
+  CaseReport rerun = report_of("6.1/len-4", Result::kFail);
+  rerun.observed = "rerun saw this";
+  CaseReport merged =
+      merge_confirmation(report_of("6.1/len-4", Result::kFail), rerun, FirstRun::kValid);
+  EXPECT_EQ(merged.result, Result::kFail);
+  EXPECT_EQ(merged.observed, "rerun saw this");
+  // A harness error on the rerun does not hide the first run's FAIL.
+  merged = merge_confirmation(report_of("6.1/len-4", Result::kFail),
+                              report_of("6.1/len-4", Result::kError), FirstRun::kValid);
+  EXPECT_EQ(merged.result, Result::kFail);
+  // A first run that overlapped a crash is void: the rerun's PASS stands.
+  merged = merge_confirmation(report_of("5.3/miss", Result::kError),
+                              report_of("5.3/miss", Result::kPass), FirstRun::kOverlapped);
+  EXPECT_EQ(merged.result, Result::kPass);
+  EXPECT_FALSE(merged.notes.empty());
+}
+
+TEST(WireLog, KeepsTheHeadAndTheTailAndSaysWhatWasCut) {
+  WireLog log;
+  const std::size_t total = WireLog::kHeadEntries + WireLog::kTailEntries + 1000;
+  for (std::size_t i = 0; i < total; ++i) log.info(1, std::to_string(i));
+  const std::vector<WireEntry> entries = log.entries();
+  ASSERT_EQ(entries.size(), WireLog::kHeadEntries + 1 + WireLog::kTailEntries);
+  EXPECT_EQ(entries.front().note, "0");
+  EXPECT_EQ(entries[WireLog::kHeadEntries - 1].note, std::to_string(WireLog::kHeadEntries - 1));
+  EXPECT_NE(entries[WireLog::kHeadEntries].note.find("1000 log entries not shown"),
+            std::string::npos);
+  EXPECT_EQ(entries[WireLog::kHeadEntries + 1].note,
+            std::to_string(WireLog::kHeadEntries + 1000));
+  EXPECT_EQ(entries.back().note, std::to_string(total - 1));
+}
+
+TEST(CaseHelpers, PipelinesReadBackEveryKeyTheyWrite) {
+  RunOptions options;
+  options.seed = 7;
+  WireLog log;
+  CaseContext ctx(options, "2.5/byte-by-byte", log);
+  for (const std::size_t requests : {2U, 6U, 9U, 400U}) {
+    const PipelineScript script = make_pipeline(ctx, requests, 4);
+    ASSERT_EQ(script.responses.size(), requests);
+    std::map<std::string, std::string> written;
+    std::set<std::string> read;
+    for (std::size_t i = 0; i < requests; ++i) {
+      Message request;
+      ASSERT_TRUE(request.ParseFromArray(script.frames[i].data() + kHeaderBytes,
+                                         static_cast<int>(script.frames[i].size() - kHeaderBytes -
+                                                          kFooterBytes)));
+      if (request.kind() == kKindPutOrUpdate) written[request.key()] = request.value();
+      if (request.kind() == kKindGet) read.insert(request.key());
+    }
+    for (const auto& [key, value] : written) {
+      EXPECT_TRUE(read.contains(key)) << requests << " requests: " << key << " never read back";
+    }
+    // The script ends with a hit for the last value of each key.
+    const Message& last = script.responses.back();
+    EXPECT_EQ(last.kind(), kKindGetResponse);
+    EXPECT_EQ(last.value(), written[last.key()]);
+  }
 }
 
 RunReport sample_report() {
@@ -134,6 +286,7 @@ RunReport sample_report() {
   CaseReport failed;
   failed.id = "6.1/len-4";
   failed.rule = "6.1";
+  failed.caused_by = "2.5/coalesced";
   failed.result = Result::kFail;
   failed.expected = "a close";
   failed.observed = "<nothing> & \"silence\" \xff";
@@ -150,12 +303,28 @@ RunReport sample_report() {
 
 TEST(Reports, JsonFollowsTheSchema) {
   const nlohmann::json j = report_to_json(sample_report());
-  EXPECT_EQ(j["schema"], "kvconform-report/1");
+  EXPECT_EQ(j["schema"], "kvconform-report/2");
   EXPECT_EQ(j["exit_code"], 1);
   EXPECT_EQ(j["summary"]["fail"], 1);
   EXPECT_EQ(j["summary"]["skip"], 1);
   EXPECT_EQ(j["cases"][0]["wire_log"][0]["hex"], "04 00 00 00");
   EXPECT_EQ(j["cases"][0]["wire_log"][0]["dir"], "send");
+  EXPECT_EQ(j["cases"][0]["caused_by"], "2.5/coalesced");
+  EXPECT_TRUE(j["findings"].is_array());
+  EXPECT_EQ(j["aborted"], "");
+}
+
+TEST(Reports, FindingsAndAbortsDecideTheExitCode) {
+  RunReport run;
+  EXPECT_EQ(run.exit_code(), 0);
+  run.findings.push_back({"7.2", "the server stopped answering", "details", {}});
+  EXPECT_EQ(run.exit_code(), 1);
+  EXPECT_EQ(report_to_json(run)["findings"][0]["rule"], "7.2");
+  run.aborted = "target unreachable";
+  EXPECT_EQ(run.exit_code(), 2);
+  run = {};
+  run.summary.add(Result::kFlaky);
+  EXPECT_EQ(run.exit_code(), 1);
 }
 
 TEST(Reports, JunitAndHtmlEscapeServerData) {
@@ -183,6 +352,8 @@ TEST(XmlText, ReplacesInvalidUtf8AndControls) {
   EXPECT_EQ(xml_escape("a\x01"
                        "b\xc3\xa9\xff<"),
             "a?b\xc3\xa9?&lt;");
+  // Encoded surrogates and overlong forms are not UTF-8 either (SPEC 4.3).
+  EXPECT_EQ(xml_escape("\xed\xa0\x80|\xc0\xaf"), "???|??");
 }
 
 }  // namespace

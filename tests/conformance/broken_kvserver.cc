@@ -26,6 +26,7 @@
 #include "connection.h"
 #include "flaw.h"
 #include "servers/socket_io.h"
+#include "socket_io.h"
 
 namespace {
 
@@ -46,6 +47,9 @@ struct Options {
       if (errno != EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
     }
+    // The wedge flaws: a wedged server accepts no more connections (they
+    // wait in the kernel's backlog, unanswered).
+    if (context.wedged) kv::wedge_forever();
     if (const std::error_code error = kv::set_no_delay(fd)) {
       std::fprintf(stderr, "broken_kvserver: TCP_NODELAY: %s\n", error.message().c_str());
     }
@@ -62,14 +66,13 @@ struct Options {
 }
 
 // Blocks SIGTERM and SIGINT in this thread and every thread it starts, so
-// that only sigwait() sees them; ignores SIGPIPE (SPEC 7.4).
+// that only sigwait() sees them.
 sigset_t block_stop_signals() {
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
   return stop_signals;
 }
 
@@ -98,11 +101,20 @@ int main(int argc, char** argv) {
   }
   kv::silence_protobuf_logging();
   const sigset_t stop_signals = block_stop_signals();
+  // SPEC 7.4: a write to a reset peer must not kill the server; the
+  // sigpipe-kills flaw keeps SIGPIPE's default action, which does.
+  if (*flaw != kv::Flaw::kSigpipeKills) ::signal(SIGPIPE, SIG_IGN);
 
   kv::UniqueFd listener;
-  if (const std::error_code error = kv::listen_tcp(options.host, options.port, listener)) {
+  std::error_code listen_error;
+  if (*flaw == kv::Flaw::kCrashNoRebind) {
+    listener = kv::UniqueFd(kv::listen_without_reuse(options.port, listen_error));
+  } else {
+    listen_error = kv::listen_tcp(options.host, options.port, listener);
+  }
+  if (listen_error) {
     std::fprintf(stderr, "broken_kvserver: cannot listen on %s:%u: %s\n", options.host.c_str(),
-                 static_cast<unsigned>(options.port), error.message().c_str());
+                 static_cast<unsigned>(options.port), listen_error.message().c_str());
     return 1;
   }
   std::uint16_t port = 0;

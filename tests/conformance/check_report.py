@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Runs kvconform for the tests/conformance ctest cases and judges its JSON
-report (schema "kvconform-report/1"). Standard library only.
+report (schema "kvconform-report/2"). Standard library only.
 
   check_report.py correct  --kvconform K --exec CMD --json OUT [kvconform args...]
       kvconform must exit 0 and no case may be FAIL, ERROR or KNOWN-FAILING.
@@ -9,18 +9,23 @@ report (schema "kvconform-report/1"). Standard library only.
       expected globs plus two control cases, must exit 1; every selected case
       matching an expected glob must FAIL (a SHOULD case: LENIENT), every
       other selected case must PASS, and each glob must match a case.
-  check_report.py coverage --kvconform K --server S --table T
+  check_report.py coverage --kvconform K --server S --table T --trust U
       every case ID printed by `kvconform --list` must match a glob of the
       table (every case can be failed by some flaw), and every flaw of
-      `S --list-flaws` but none must have a line in the table.
+      `S --list-flaws` but none must have a line in the table or in U.
+  check_report.py trust    --kvconform K --server S --flaw F --trust U --json OUT
+      kvconform, run twice with one seed on `S --flaw F` as line F of the
+      trust table U says, must give identical verdicts that match the line:
+      the failing cases, the root causes, the findings, the time bound.
 """
 import argparse
 import fnmatch
 import json
 import subprocess
 import sys
+import time
 
-SCHEMA = "kvconform-report/1"
+SCHEMA = "kvconform-report/2"
 # Cases tried in order as controls: the first two a flaw is not expected to
 # fail are run too and must still PASS.
 CONTROL_CASES = ["5.1/put-then-get", "5.3/miss", "6.4/garbage-body", "5.5/empty-key",
@@ -65,6 +70,21 @@ def run_kvconform(argv):
         fail(f"kvconform did not finish within {KVCONFORM_TIMEOUT_S} s")
     print(done.stdout)
     return done.returncode
+
+
+def load_trust_table(path):
+    """Returns {flaw: {key: value}} from a trust_scenarios.txt file."""
+    table = {}
+    with open(path, encoding="utf-8") as lines:
+        for number, line in enumerate(lines, 1):
+            words = line.split("#", 1)[0].split()
+            if not words:
+                continue
+            fields = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+            if "cases" not in fields or "max-seconds" not in fields:
+                fail(f"{path}:{number}: {words[0]} needs cases= and max-seconds=")
+            table[words[0]] = fields
+    return table
 
 
 def load_report(path):
@@ -148,8 +168,73 @@ def check_flaw(args):
     print(f"check_report: OK: flaw {args.flaw} fails {failed}; controls pass: {controls}")
 
 
+def verdicts(cases):
+    return {c["id"]: (c["result"], c.get("caused_by", "")) for c in cases}
+
+
+def check_trust(args):
+    table = load_trust_table(args.trust)
+    if args.flaw not in table:
+        fail(f"flaw {args.flaw} is not in {args.trust}")
+    line = table[args.flaw]
+    server = [args.server, "--flaw", args.flaw, "--port", "{port}"]
+    runner = [args.kvconform, "--no-color", "--seed", "4711", "--jobs", "4",
+              "--exec", " ".join(server)]
+    for pattern in line["cases"].split(","):
+        runner += ["--cases", pattern]
+    problems = []
+    runs = []
+    for attempt in (1, 2):
+        json_path = f"{args.json}.{attempt}"
+        started = time.monotonic()
+        code = run_kvconform(runner + ["--json", json_path])
+        seconds = time.monotonic() - started
+        if code != 1:
+            problems.append(f"run {attempt}: kvconform exited {code}, want 1")
+        if seconds > float(line["max-seconds"]):
+            problems.append(f"run {attempt} took {seconds:.1f} s, over max-seconds {line['max-seconds']}")
+        with open(json_path, encoding="utf-8") as report_file:
+            report = json.load(report_file)
+        if report.get("schema") != SCHEMA:
+            fail(f"{json_path}: schema {report.get('schema')!r}")
+        runs.append(report)
+    first, second = (verdicts(r["cases"]) for r in runs)
+    for case_id in sorted(set(first) | set(second)):
+        if first.get(case_id) != second.get(case_id):
+            problems.append(f"{case_id}: run 1 {first.get(case_id)} but run 2 {second.get(case_id)}")
+    report = runs[0]
+    cases = report["cases"]
+    if line.get("not-run") == "1":
+        for case in cases:
+            if not (case["result"] == "ERROR" and case.get("not_run")):
+                problems.append("expected ERROR not run: " + describe(case))
+    else:
+        fail_globs = line.get("fail", "").split(",")
+        for case in cases:
+            expected = "FAIL" if matches(fail_globs, case["id"]) else "PASS"
+            if case["result"] != expected:
+                problems.append(f"expected {expected}: " + describe(case))
+        for pattern in fail_globs:
+            if not any(fnmatch.fnmatchcase(c["id"], pattern) for c in cases):
+                problems.append(f"fail glob {pattern} matched no case")
+    if "roots" in line and sorted(report["root_causes"]) != sorted(line["roots"].split(",")):
+        problems.append(f"root causes {report['root_causes']}, want {line['roots'].split(',')}")
+    for key, where in (("finding", [f["title"] for f in report["findings"]]),
+                       ("note", report["notes"])):
+        if key in line:
+            text = line[key].replace("_", " ")
+            if not any(text in w for w in where):
+                problems.append(f"no {key} contains {text!r}; {key}s: {where}")
+    for problem in problems:
+        print("check_report: " + problem)
+    if problems:
+        fail(f"trust scenario {args.flaw}: {len(problems)} problem(s)")
+    print(f"check_report: OK: {args.flaw}: two runs agree; roots {report['root_causes']}")
+
+
 def check_coverage(args):
     table = load_table(args.table)
+    trusted = load_trust_table(args.trust) if args.trust else {}
     listing = subprocess.run([args.kvconform, "--list"], stdout=subprocess.PIPE, text=True,
                              timeout=60, check=True).stdout
     ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
@@ -157,8 +242,8 @@ def check_coverage(args):
         fail("kvconform --list printed no case")
     flaws = subprocess.run([args.server, "--list-flaws"], stdout=subprocess.PIPE, text=True,
                            timeout=60, check=True).stdout.split()
-    absent = [f for f in flaws if f != "none" and f not in table]
-    unknown = [f for f in table if f not in flaws]
+    absent = [f for f in flaws if f != "none" and f not in table and f not in trusted]
+    unknown = [f for f in list(table) + list(trusted) if f not in flaws]
     for flaw in absent:
         print(f"  flaw missing from the table: {flaw}")
     for flaw in unknown:
@@ -180,12 +265,13 @@ def check_coverage(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=["correct", "flaw", "coverage"])
+    parser.add_argument("mode", choices=["correct", "flaw", "coverage", "trust"])
     parser.add_argument("--kvconform", required=True)
     parser.add_argument("--exec", help="correct: the server command, with {port}")
     parser.add_argument("--server", help="flaw: the broken_kvserver binary")
     parser.add_argument("--flaw")
     parser.add_argument("--table")
+    parser.add_argument("--trust", help="the trust scenarios table")
     parser.add_argument("--json", help="where kvconform writes its report")
     args, rest = parser.parse_known_args()
     if args.mode == "correct":
@@ -196,6 +282,10 @@ def main():
         if not (args.server and args.flaw and args.table and args.json):
             parser.error("flaw needs --server, --flaw, --table and --json")
         check_flaw(args)
+    elif args.mode == "trust":
+        if not (args.server and args.flaw and args.trust and args.json):
+            parser.error("trust needs --server, --flaw, --trust and --json")
+        check_trust(args)
     else:
         if not (args.table and args.server):
             parser.error("coverage needs --table and --server")

@@ -2,7 +2,10 @@
 
 #include <unistd.h>
 
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <string>
 #include <thread>
@@ -28,6 +31,14 @@ constexpr std::chrono::milliseconds kSlowCloseDelay{3000};
 constexpr std::size_t kTruncatedWriteBytes = 64 * 1024;
 // The bounded-output-queue flaw keeps at most this many responses per read.
 constexpr std::size_t kOutputQueueLimit = 256;
+// The stop-after-pause flaw mutes a connection idle for this long.
+constexpr std::chrono::milliseconds kMutingPause{220};
+// The accept-limit flaw serves this many connections, no more.
+constexpr int kAcceptedConnections = 64;
+
+// How each response is sent: sigpipe-kills lets a write to a reset peer
+// raise SIGPIPE, which kills the process.
+int send_flags(Flaw flaw) { return flaw == Flaw::kSigpipeKills ? 0 : MSG_NOSIGNAL; }
 
 }  // namespace
 
@@ -67,15 +78,25 @@ bool ServerContext::has_live_connection() {
   return false;
 }
 
+[[noreturn]] void wedge_forever() {
+  for (;;) std::this_thread::sleep_for(std::chrono::hours(1));
+}
+
 void Connection::run() {
+  if (flaw_ == Flaw::kAcceptLimit && ++context_.accepted > kAcceptedConnections) return;
   std::vector<std::uint8_t> chunk(kReadChunkBytes);
+  Clock::time_point last_byte = Clock::now();
   for (;;) {
     const ReadResult result = read_some(fd_, chunk, read_timeout());
+    if (context_.wedged) wedge_forever();
     if (result.status == ReadStatus::kEof) {
       on_eof();
       return;
     }
     if (result.status != ReadStatus::kData) return;  // Idle timeout or reset.
+    if (flaw_ == Flaw::kStopAfterPause && Clock::now() - last_byte > kMutingPause) muted_ = true;
+    last_byte = Clock::now();
+    if (muted_) continue;
     if (flaw_ == Flaw::kDropOnHalfClose && peer_sent_fin(fd_, kFinProbe)) return;
     if (on_bytes(std::span(chunk).first(result.bytes)) == Step::kStop) return;
   }
@@ -89,6 +110,7 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
     const FrameEvent event = source_->next(request);
     if (event == FrameEvent::kNeedMore) break;
     if (event == FrameEvent::kFramingError) {
+      crash_or_wedge_on(source_->last_error());
       batch_.push_back(make_error_response());
       if (!send_batch()) after_framing_error();
       return Step::kStop;
@@ -108,6 +130,8 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
 }
 
 void Connection::on_eof() {
+  // wedge-after-close: the first client to leave hangs the whole server.
+  if (flaw_ == Flaw::kWedgeAfterClose) context_.wedged = true;
   const std::span<const std::uint8_t> partial = source_->partial();
   if (flaw_ == Flaw::kApplyTruncated) apply_truncated_frame(partial);
   // hang-on-truncation: waits for the rest of the frame that cannot come.
@@ -116,6 +140,16 @@ void Connection::on_eof() {
   // Truncation (SPEC 6.5): the partial frame is dropped; every complete
   // frame was answered when it arrived (SPEC 8.2).
   close_now();
+}
+
+void Connection::crash_or_wedge_on(FrameError error) {
+  const bool len_0 = error == FrameError::kLengthTooSmall && source_->last_len() == 0;
+  if ((flaw_ == Flaw::kCrashOnLen0 || flaw_ == Flaw::kCrashNoRebind) && len_0) std::abort();
+  if (flaw_ == Flaw::kCrashOnHugeLen && error == FrameError::kLengthTooLarge) std::abort();
+  if (flaw_ == Flaw::kWedgeOnBadFooter && error == FrameError::kBadFooter) {
+    context_.wedged = true;
+    wedge_forever();
+  }
 }
 
 void Connection::apply_truncated_frame(std::span<const std::uint8_t> partial) {
@@ -163,23 +197,32 @@ std::error_code Connection::send_batch() {
     batch_.resize(kOutputQueueLimit);
   }
   Buffer out;
-  for (const Message& response : batch_) append_response(response, out);
+  bool cut = false;
+  for (const Message& response : batch_) cut |= append_response(response, out);
   batch_.clear();
-  return write_all(fd_, out.readable());
+  if (const std::error_code error = write_all(fd_, out.readable(), send_flags(flaw_))) {
+    // sigpipe-kills: a naive retry writes to the broken connection again,
+    // which raises SIGPIPE.
+    if (flaw_ == Flaw::kSigpipeKills) static_cast<void>(write_all(fd_, out.readable(), 0));
+    return error;
+  }
+  // truncate-large-writes: after a cut response the connection is closed,
+  // as by a server that takes a short write for a whole one.
+  return cut ? std::make_error_code(std::errc::message_size) : std::error_code();
 }
 
-void Connection::append_response(const Message& response, Buffer& out) const {
+bool Connection::append_response(const Message& response, Buffer& out) const {
   Buffer frame;
   if (const std::error_code error = encode_response(response, frame)) {
     std::fprintf(stderr, "broken_kvserver: cannot encode a response: %s\n",
                  error.message().c_str());
-    return;
+    return false;
   }
   std::span<const std::uint8_t> bytes = frame.readable();
-  if (flaw_ == Flaw::kTruncateLargeWrites) {
-    bytes = bytes.first(std::min(bytes.size(), kTruncatedWriteBytes));
-  }
+  const bool cut = flaw_ == Flaw::kTruncateLargeWrites && bytes.size() > kTruncatedWriteBytes;
+  if (cut) bytes = bytes.first(kTruncatedWriteBytes);
   out.append(bytes);
+  return cut;
 }
 
 std::error_code Connection::encode_response(const Message& response, Buffer& frame) const {

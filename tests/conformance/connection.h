@@ -3,6 +3,7 @@
 // flaws (see flaw.h) each change one step of it.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -33,7 +34,16 @@ struct ServerContext {
 
   // Whether a connection is being served whose peer has not closed it yet.
   bool has_live_connection();
+
+  // The wedge flaws: once set, no connection is answered or accepted.
+  std::atomic<bool> wedged{false};
+  // Connections accepted so far (accept-limit).
+  std::atomic<int> accepted{0};
 };
+
+// Blocks the calling thread for good (the wedge flaws); the process still
+// exits on SIGTERM.
+[[noreturn]] void wedge_forever();
 
 class Connection {
  public:
@@ -53,11 +63,15 @@ class Connection {
   Step on_bytes(std::span<const std::uint8_t> bytes);
   void on_eof();
   void after_framing_error();
+  // The crash and wedge flaws' reaction to a framing error of class `error`.
+  void crash_or_wedge_on(FrameError error);
   void apply_truncated_frame(std::span<const std::uint8_t> partial);
   std::chrono::milliseconds read_timeout() const;
   // Sends the responses collected from one read, in order.
   std::error_code send_batch();
-  void append_response(const Message& response, Buffer& out) const;
+  // Appends the response's frame to `out`; true if the truncate-large-writes
+  // flaw cut it short.
+  bool append_response(const Message& response, Buffer& out) const;
   std::error_code encode_response(const Message& response, Buffer& frame) const;
   void lock_frame_mutex();
   void unlock_frame_mutex_between_frames();
@@ -74,6 +88,8 @@ class Connection {
   std::vector<Message> batch_;
   std::unique_lock<std::mutex> frame_lock_;
   Clock::time_point last_frame_time_;
+  // stop-after-pause: set once the connection was idle too long.
+  bool muted_ = false;
 };
 
 }  // namespace kv

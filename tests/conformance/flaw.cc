@@ -44,6 +44,15 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kExplicitDefaults, "explicit-defaults"},
     {Flaw::kHangOnTruncation, "hang-on-truncation"},
     {Flaw::kBoundedOutputQueue, "bounded-output-queue"},
+    {Flaw::kStopAfterPause, "stop-after-pause"},
+    {Flaw::kAcceptLimit, "accept-limit"},
+    {Flaw::kCrashOnHugeLen, "crash-on-huge-len"},
+    {Flaw::kSigpipeKills, "sigpipe-kills"},
+    {Flaw::kWedgeAfterClose, "wedge-after-close"},
+    {Flaw::kWedgeOnBadFooter, "wedge-on-bad-footer"},
+    {Flaw::kCrashOnLen0, "crash-on-len-0"},
+    {Flaw::kCrashNoRebind, "crash-no-rebind"},
+    {Flaw::kDesyncLeaksResponses, "desync-leaks-responses"},
 };
 
 }  // namespace

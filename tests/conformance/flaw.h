@@ -31,7 +31,7 @@ enum class Flaw {
   // Pipelining, half-close, output (SPEC 8, 5.7).
   kDropOnHalfClose,     // 8.2: on FIN, closes without answering.
   kReorderResponses,    // 5.7: answers each read's frames in reverse order.
-  kTruncateLargeWrites, // 8.1: sends at most 64 KiB of any response.
+  kTruncateLargeWrites, // 8.1: sends at most 64 KiB of a response, then closes.
   // Timeouts (SPEC 9).
   kIdleKillFast,        // 9.2: closes after 80 ms without a complete frame.
   // Concurrency (SPEC 10, 11).
@@ -56,6 +56,18 @@ enum class Flaw {
   // More errors and output (SPEC 6.5, 8.1).
   kHangOnTruncation,    // 6.5: EOF inside a frame waits for the idle timeout.
   kBoundedOutputQueue,  // 8.1: drops responses beyond 256 per read.
+  // Connection lifecycle (SPEC 5.7, 5.8, 7).
+  kStopAfterPause,      // 5.7: stops answering a connection idle for 220 ms.
+  kAcceptLimit,         // 7.1: closes every connection after the 64th.
+  kCrashOnHugeLen,      // 7.2: aborts on a LEN above the maximum.
+  kSigpipeKills,        // 7.4: dies of SIGPIPE when writing to a reset peer.
+  // Misbehaviour the runner must attribute right (issue 9's trust tests).
+  kWedgeAfterClose,     // 7.2: stops answering everyone once a client closes.
+  kWedgeOnBadFooter,    // 7.2: stops answering everyone after a bad footer.
+  kCrashOnLen0,         // 7.2: aborts on a LEN 0 header.
+  kCrashNoRebind,       // 7.2: crash-on-len-0, without SO_REUSEADDR.
+  kDesyncLeaksResponses,  // 2.5: bytes after a read's first frame get an
+                          // error response, shifting every later response.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".

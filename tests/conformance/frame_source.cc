@@ -54,7 +54,10 @@ class DecoderSource : public FrameSource {
   void on_read(std::span<const std::uint8_t> bytes) override { decoder_.feed(bytes); }
 
   FrameEvent next(Message& message) override {
-    switch (decoder_.next(message).status) {
+    const DecodeResult result = decoder_.next(message);
+    last_error_ = result.error;
+    last_len_ = result.len;
+    switch (result.status) {
       case DecodeStatus::kFrame:
         return FrameEvent::kFrame;
       case DecodeStatus::kBadBody:
@@ -71,12 +74,44 @@ class DecoderSource : public FrameSource {
     return decoder_.failed() ? std::span<const std::uint8_t>{} : decoder_.input().readable();
   }
 
+  FrameError last_error() const override { return last_error_; }
+  std::uint32_t last_len() const override { return last_len_; }
+
  protected:
   // Forgets every buffered byte.
   void drop_input() { decoder_ = FrameDecoder(decoder_.options()); }
+  bool has_input() const { return !decoder_.input().empty(); }
 
  private:
   FrameDecoder decoder_;
+  FrameError last_error_ = FrameError::kTruncated;
+  std::uint32_t last_len_ = 0;
+};
+
+// desync-leaks-responses (SPEC 2.5): whatever follows a read's first
+// complete frame in that read is thrown away and answered with one error
+// response, so every later response on the connection is one place late.
+class DesyncLeaksResponsesSource final : public DecoderSource {
+ public:
+  using DecoderSource::DecoderSource;
+
+  void on_read(std::span<const std::uint8_t> bytes) override {
+    DecoderSource::on_read(bytes);
+    frames_in_read_ = 0;
+  }
+
+  FrameEvent next(Message& message) override {
+    if (frames_in_read_ > 0 && has_input()) {
+      drop_input();
+      return FrameEvent::kBadBody;
+    }
+    const FrameEvent event = DecoderSource::next(message);
+    if (event == FrameEvent::kFrame || event == FrameEvent::kBadBody) ++frames_in_read_;
+    return event;
+  }
+
+ private:
+  int frames_in_read_ = 0;
 };
 
 // first-frame-per-read (SPEC 2.5): after one frame, the rest of the read
@@ -327,6 +362,8 @@ std::unique_ptr<FrameSource> make_frame_source(Flaw flaw, std::uint32_t max_fram
       return std::make_unique<OneReadOneFrameSource>(max_frame_len);
     case Flaw::kFirstFramePerRead:
       return std::make_unique<FirstFramePerReadSource>(max_frame_len);
+    case Flaw::kDesyncLeaksResponses:
+      return std::make_unique<DesyncLeaksResponsesSource>(max_frame_len);
     case Flaw::kScanForFooter:
       return std::make_unique<ScanForFooterSource>(max_frame_len);
     case Flaw::kNoFooterCheck:

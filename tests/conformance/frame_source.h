@@ -7,6 +7,7 @@
 #include <memory>
 #include <span>
 
+#include "codec/frame_error.h"
 #include "codec/message.h"
 #include "flaw.h"
 
@@ -32,6 +33,12 @@ class FrameSource {
   // After next() returned kNeedMore: the buffered bytes of the unfinished
   // frame, from its LEN header on (empty if none).
   virtual std::span<const std::uint8_t> partial() = 0;
+
+  // After next() returned kFramingError: the error's class and the LEN it
+  // judged. Only the codec's decoder knows them; other sources report
+  // kTruncated (never a class next() reports) and 0.
+  virtual FrameError last_error() const { return FrameError::kTruncated; }
+  virtual std::uint32_t last_len() const { return 0; }
 };
 
 // The source for `flaw`: the codec's decoder with `max_frame_len` unless

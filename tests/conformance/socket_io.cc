@@ -41,9 +41,9 @@ ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::millisec
   }
 }
 
-std::error_code write_all(int fd, std::span<const std::uint8_t> bytes) {
+std::error_code write_all(int fd, std::span<const std::uint8_t> bytes, int send_flags) {
   while (!bytes.empty()) {
-    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), send_flags);
     if (n < 0) {
       if (errno == EINTR) continue;
       return last_error();
@@ -51,6 +51,25 @@ std::error_code write_all(int fd, std::span<const std::uint8_t> bytes) {
     bytes = bytes.subspan(static_cast<std::size_t>(n));
   }
   return {};
+}
+
+int listen_without_reuse(std::uint16_t port, std::error_code& error) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = last_error();
+    return -1;
+  }
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
+    error = last_error();
+    ::close(fd);
+    return -1;
+  }
+  return fd;
 }
 
 bool peer_sent_fin(int fd, std::chrono::milliseconds wait) {

@@ -24,7 +24,14 @@ struct ReadResult {
 ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout);
 
 // Writes all of `bytes`, blocking as long as the peer does not read.
-std::error_code write_all(int fd, std::span<const std::uint8_t> bytes);
+// `send_flags` go to send(2); without MSG_NOSIGNAL a write to a reset peer
+// raises SIGPIPE.
+std::error_code write_all(int fd, std::span<const std::uint8_t> bytes, int send_flags);
+
+// Listens on 127.0.0.1:`port` without SO_REUSEADDR, so that a restart
+// fails while connections of an earlier run linger in TIME_WAIT. Returns
+// the listening socket, or -1 with `error` set.
+int listen_without_reuse(std::uint16_t port, std::error_code& error);
 
 // Waits at most `wait` and reports whether the peer has shut down its
 // sending side with no unread input before the FIN.

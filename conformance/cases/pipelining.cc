@@ -1,0 +1,115 @@
+// SPEC section 8, pipelining and half-close: any number of requests may be
+// sent before reading, and all are answered in order (8.1); after the
+// client's FIN every complete request is answered, then the server closes
+// (8.2).
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "conformance/case_helpers.h"
+#include "conformance/case_registry.h"
+#include "conformance/expectations.h"
+#include "conformance/messages.h"
+
+namespace kv {
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+
+// How long the writer may be stalled by the server's backpressure before
+// the reader starts anyway (SPEC 8.1 allows the server to stop reading).
+constexpr std::chrono::seconds kWriteStall{2};
+
+// The two halves of a pipelined exchange on one connection. Both are
+// awaited by their caller, whose frame owns every argument.
+struct PipelineExchange {
+  WireSession& session;
+  const PipelineScript& script;
+  CaseContext& ctx;
+  bool writing = true;
+  asio::steady_timer write_done;
+};
+
+asio::awaitable<Check> write_pipeline(PipelineExchange& x) {
+  Check result = co_await x.session.send(x.script.stream, x.ctx.options().bulk_timeout());
+  x.writing = false;
+  x.write_done.cancel();
+  co_return result;
+}
+
+asio::awaitable<Check> read_pipeline(PipelineExchange& x) {
+  asio::steady_timer stall(x.write_done.get_executor());
+  stall.expires_after(kWriteStall);
+  constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
+  if (x.writing) co_await (x.write_done.async_wait(kTuple) || stall.async_wait(kTuple));
+  if (x.writing) {
+    x.ctx.log().info(0, fmt::format("writes stalled for {} s (server backpressure, legal): "
+                                    "reading now",
+                                    kWriteStall.count()));
+  }
+  co_return co_await expect_responses(x.session, x.script.responses, x.ctx.options().bulk_timeout(),
+                                      x.ctx.options().response_timeout());
+}
+
+// Writes the whole pipeline before reading any response; if the server's
+// backpressure stalls the writes, the reader starts anyway.
+asio::awaitable<Verdict> deep_pipeline(CaseContext& ctx) {
+  static constexpr std::size_t kRequests = 5000;
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const PipelineScript script = make_pipeline(ctx, kRequests, 16);
+  ctx.log().info(0, fmt::format("{} requests, {} bytes, in one write", kRequests,
+                                script.stream.size()));
+  PipelineExchange exchange{*c, script, ctx, true,
+                            asio::steady_timer(co_await asio::this_coro::executor)};
+  exchange.write_done.expires_at(asio::steady_timer::time_point::max());
+  auto [written, read] = co_await (write_pipeline(exchange) && read_pipeline(exchange));
+  KV_CHECK(std::move(written));
+  KV_CHECK(std::move(read));
+  co_return passed();
+}
+
+asio::awaitable<Verdict> half_close_pipeline(CaseContext& ctx) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const PipelineScript script = make_pipeline(ctx, 60, 3);
+  KV_CHECK(co_await c->send(script.stream, ctx.options().response_timeout()));
+  c->shutdown_send();
+  KV_CHECK(co_await expect_responses(*c, script.responses, ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_close(*c, "after answering everything sent before the FIN",
+                                 ctx.options().response_timeout()));
+  co_return passed();
+}
+
+}  // namespace
+
+void register_pipelining_cases(CaseRegistry& registry) {
+  SectionCases cases(registry, 8);
+  cases.add({
+      .id = "8.1/pipeline-5000",
+      .quote = "a client may send any number of requests before reading; all are answered in "
+               "order",
+      .sends = "5000 PUT/GET requests written in one write before any response is read (if the "
+               "writes stall 2 s on server backpressure, reading starts; that is legal)",
+      .expects = "the 5000 responses, in order, none dropped",
+      .timing = Timing::kBulk,
+      .needs = {"2.5/coalesced"},
+      .run = deep_pipeline,
+  });
+  cases.add({
+      .id = "8.2/half-close-pipelined",
+      .quote = "after the client's FIN, the server answers every complete request, then closes",
+      .sends = "60 PUT/GET requests in one write, then a half-close (FIN)",
+      .expects = "the 60 responses in order, then the server closes",
+      .needs = {"2.5/coalesced"},
+      .run = half_close_pipeline,
+  });
+}
+
+}  // namespace kv

@@ -1,0 +1,31 @@
+// The liveness check (SPEC 7.2): is the server still serving new
+// connections? It asks whether the server answers at all, not whether it
+// answers correctly: wrong answers are the cases' business, and a server
+// that answers wrongly is alive.
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <string>
+
+#include "conformance/run_options.h"
+#include "conformance/wire_log.h"
+
+namespace kv {
+
+// The connection number liveness checks use in wire logs.
+inline constexpr int kLivenessConnection = 99;
+
+struct Liveness {
+  bool alive = true;
+  // When not alive, what was seen, in words: "a new connection was accepted
+  // but its PUT got no response within 5000 ms".
+  std::string problem;
+};
+
+// Opens a fresh connection, sends a PUT and then a GET of `key`, and waits
+// for one well-formed response frame to each (any response counts), all
+// within options.response_timeout() per step. Logs on connection 99.
+boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireLog& log,
+                                                std::string key);
+
+}  // namespace kv

@@ -1,0 +1,133 @@
+#include "conformance/startup_probe.h"
+
+#include <fmt/format.h>
+
+#include <memory>
+
+#include "codec/frame_encoder.h"
+#include "codec/message_builders.h"
+#include "conformance/messages.h"
+#include "conformance/wire_session.h"
+
+namespace kv {
+
+namespace {
+
+namespace asio = boost::asio;
+
+// The probe in progress: its log, and the first wrong answer it saw.
+class Probe {
+ public:
+  Probe(const RunOptions& options, std::string key) : options_(options), key_(std::move(key)) {}
+
+  // Connects connection `id`; on failure, `problem` says what happened.
+  asio::awaitable<std::unique_ptr<WireSession>> connect(int id, std::string& problem) {
+    ConnectResult result = co_await WireSession::connect(
+        options_.endpoint, log_, id, options_.response_timeout(), options_.max_frame_bytes);
+    if (!result.session) problem = result.error;
+    co_return std::move(result.session);
+  }
+
+  // Sends `request` and reads one response. Returns false, with `problem`
+  // set, if no response frame came; notes a wrong answer (`want`, under
+  // `rule`) and returns true otherwise.
+  asio::awaitable<bool> ask(WireSession& session, const Message& request, const Message& want,
+                            const std::string& rule, std::string& problem) {
+    if (Check sent = co_await session.send(encode_frame_to_string(request),
+                                           options_.response_timeout())) {
+      problem = sent->observed;
+      co_return false;
+    }
+    const ReadEvent event = co_await session.read_frame(options_.response_timeout());
+    if (event.kind != ReadEventKind::kFrame && event.kind != ReadEventKind::kBadBody) {
+      problem = describe_event(event);
+      co_return false;
+    }
+    if (!wrong_ && (event.kind != ReadEventKind::kFrame || !same_message(event.message, want))) {
+      wrong_ = Finding{rule,
+                       "the start-up probe was answered wrongly",
+                       fmt::format("{} was answered with {}; expected {}",
+                                   describe_message(request), describe_event(event),
+                                   describe_message(want)),
+                       {}};
+    }
+    co_return true;
+  }
+
+  ProbeResult unresponsive(std::string title, const std::string& problem) {
+    return {ProbeOutcome::kUnresponsive,
+            Finding{"7.2", std::move(title), "seen: " + problem, log_.entries()}};
+  }
+
+  ProbeResult finish() {
+    if (!wrong_) return {};
+    wrong_->wire_log = log_.entries();
+    return {ProbeOutcome::kWrongAnswers, wrong_};
+  }
+
+  const std::string& key() const { return key_; }
+  WireLog& log() { return log_; }
+
+ private:
+  const RunOptions& options_;
+  std::string key_;
+  WireLog log_;
+  std::optional<Finding> wrong_;
+};
+
+}  // namespace
+
+asio::awaitable<ProbeResult> run_startup_probe(const RunOptions& options, std::string key_prefix) {
+  Probe probe(options, key_prefix + "/probe");
+  const std::string& k = probe.key();
+  std::string problem;
+
+  std::unique_ptr<WireSession> first = co_await probe.connect(1, problem);
+  if (!first) {
+    co_return ProbeResult{ProbeOutcome::kUnreachable,
+                          Finding{"", "the target is unreachable", problem, probe.log().entries()}};
+  }
+  if (!co_await probe.ask(*first, make_put(k, "probe"), make_put_ack(), "5.1", problem)) {
+    co_return probe.unresponsive(
+        "the server accepts connections but does not answer: a PUT on the first connection got "
+        "no response",
+        problem);
+  }
+  if (!co_await probe.ask(*first, make_get(k), make_get_hit(k, "probe"), "5.2", problem)) {
+    co_return probe.unresponsive(
+        "the server answered a PUT but not the GET that followed it on the same connection",
+        problem);
+  }
+  first->close();
+
+  std::unique_ptr<WireSession> second = co_await probe.connect(2, problem);
+  if (!second) {
+    co_return probe.unresponsive("the server stopped accepting connections after a client "
+                                 "closed one",
+                                 problem);
+  }
+  if (!co_await probe.ask(*second, make_get(k), make_get_hit(k, "probe"), "5.8", problem)) {
+    co_return probe.unresponsive(
+        "the server stopped answering new connections after a client closed one", problem);
+  }
+  second->close();
+
+  // A client that connects and leaves without sending a byte, as a load
+  // balancer's health check does.
+  std::unique_ptr<WireSession> silent = co_await probe.connect(3, problem);
+  if (silent) silent->close();
+  std::unique_ptr<WireSession> fourth = co_await probe.connect(4, problem);
+  if (!silent || !fourth) {
+    co_return probe.unresponsive("the server stopped accepting connections", problem);
+  }
+  if (!co_await probe.ask(*fourth, make_get(k), make_get_hit(k, "probe"), "5.8", problem)) {
+    co_return probe.unresponsive(
+        "the server stopped answering after a client connected and closed without sending a "
+        "byte",
+        problem);
+  }
+  fourth->close();
+  co_return probe.finish();
+}
+
+}  // namespace kv
