@@ -103,7 +103,7 @@ void Connection::on_input_drained(TimePoint now) {
   // Every complete frame has been answered (the owner reads only while
   // wants_read(), which backpressure and pauses turn off); what is left
   // is a partial frame, which gets the error response (SPEC 12.5).
-  close_early(!decoder_.input().empty(), TimePoint::max());
+  close_early(holds_unanswered_input(), TimePoint::max());
   settle(now);
 }
 
@@ -114,8 +114,7 @@ void Connection::on_output_acknowledged() {
 bool Connection::wants_read() const {
   switch (phase_) {
     case Phase::kOpen:
-      return !eof_seen_ && output_.readable_bytes() <= options_.output_soft_limit &&
-             !entry_.must_pause();
+      return !eof_seen_ && output_.readable_bytes() <= options_.output_soft_limit && !paused();
     case Phase::kLingering:
       return !eof_seen_;
     default:
@@ -141,12 +140,14 @@ std::size_t Connection::held_bytes() const {
 void Connection::decode_available(TimePoint now) {
   while (phase_ == Phase::kOpen && output_.readable_bytes() <= options_.output_soft_limit &&
          !entry_.must_pause()) {
+    if (request_waiting_) {
+      if (!answer_request(now)) return;
+      continue;
+    }
     const DecodeResult result = decoder_.next(request_);
     switch (result.status) {
       case DecodeStatus::kFrame:
-        handler_.handle(request_, response_);
-        append_response(response_);
-        waiting_since_ = now;
+        if (!answer_request(now)) return;
         break;
       case DecodeStatus::kBadBody:
         append_response(make_error_response());
@@ -165,12 +166,28 @@ void Connection::decode_available(TimePoint now) {
         }
         return;
     }
-    // A large request or response is not kept for the next frame.
-    if (heap_bytes(request_) + heap_bytes(response_) > options_.retained_storage_bytes) {
-      request_ = Message();
-      response_ = Message();
-    }
   }
+}
+
+bool Connection::answer_request(TimePoint now) {
+  // A large value is counted in the budget before it is copied: twice,
+  // since it is copied into response_ and then framed into the output.
+  const auto admit = [this](std::size_t value_bytes) {
+    return entry_.try_reserve(2 * (value_bytes + request_.key().size()));
+  };
+  if (!handler_.handle_admitted(request_, response_, kBudgetFloorBytes / 2, admit)) {
+    request_waiting_ = true;
+    return false;
+  }
+  request_waiting_ = false;
+  append_response(response_);
+  waiting_since_ = now;
+  // A large request or response is not kept for the next frame.
+  if (heap_bytes(request_) + heap_bytes(response_) > options_.retained_storage_bytes) {
+    request_ = Message();
+    response_ = Message();
+  }
+  return true;
 }
 
 void Connection::enter_framing_error(TimePoint now) {
@@ -182,6 +199,7 @@ void Connection::enter_framing_error(TimePoint now) {
 
 void Connection::close_early(bool answer_with_error, TimePoint close_by) {
   discard_input();
+  request_waiting_ = false;
   request_ = Message();
   response_ = Message();
   if (answer_with_error) append_response(make_error_response());
@@ -212,7 +230,8 @@ void Connection::discard_input() {
 void Connection::release_empty_storage(std::size_t keep) {
   if (decoder_.input().capacity() > keep) decoder_.input().release_if_empty();
   if (output_.capacity() > keep) output_.release_if_empty();
-  if (heap_bytes(request_) + heap_bytes(response_) > keep) {
+  // A request waiting for room in the budget is kept.
+  if (!request_waiting_ && heap_bytes(request_) + heap_bytes(response_) > keep) {
     request_ = Message();
     response_ = Message();
   }
@@ -222,11 +241,11 @@ void Connection::settle(TimePoint now) {
   const Eviction eviction = entry_.eviction();
   const bool evict = eviction != Eviction::kNone && phase_ == Phase::kOpen;
   // Evicted (SPEC 12.4): unanswered input is replaced by the error response.
-  if (evict) close_early(!decoder_.input().empty(), now + options_.error_close_delay);
+  if (evict) close_early(holds_unanswered_input(), now + options_.error_close_delay);
   release_empty_storage(options_.retained_storage_bytes);
   const bool unfinished = phase_ == Phase::kOpen && !decoder_.input().empty();
   entry_.report_holdings(held_bytes(), unfinished ? decoder_.input().capacity() : 0);
-  if (phase_ == Phase::kOpen && output_.empty()) {
+  if (phase_ == Phase::kOpen && output_.empty() && !request_waiting_) {
     entry_.report_waiting_since(waiting_since_);
   } else {
     entry_.report_busy();

@@ -30,7 +30,10 @@
 //   its unanswered input and closes like a framing error; the error
 //   response takes the place of the input it discarded (none if it held
 //   none). While the server is over its budget and this connection holds
-//   more than the floor, it neither reads nor decodes (paused()).
+//   more than the floor, it neither reads nor decodes (paused()). When the
+//   budget is tight, a request whose response would be larger than the
+//   floor is answered only once the registry can count that response in
+//   the budget; until then it waits, decoded, and the connection pauses.
 // * drain (SPEC 12.5): after begin_drain() the owner keeps reading until a
 //   read finds nothing and then calls on_input_drained(): every complete
 //   request has been answered, a partial frame gets the error response,
@@ -135,8 +138,11 @@ class Connection {
   // True once the owner should shut the socket down for writing.
   bool wants_write_shutdown() const;
   // True while the connection neither reads nor decodes because the server
-  // is over its memory budget; on_tick() resumes it.
-  bool paused() const { return phase_ == Phase::kOpen && entry_.must_pause(); }
+  // is over its memory budget, or a response waits for room in it;
+  // on_tick() resumes it.
+  bool paused() const {
+    return phase_ == Phase::kOpen && (request_waiting_ || entry_.must_pause());
+  }
   // True once the owner should close the socket.
   bool should_close(TimePoint now) const { return phase_ == Phase::kDone || now >= deadline(); }
   // The instant after which should_close() turns true unless traffic
@@ -159,6 +165,11 @@ class Connection {
   };
 
   void decode_available(TimePoint now);
+  // Answers request_, once the budget has room for its response; false
+  // (request_ kept, request_waiting_ set) while it has none.
+  bool answer_request(TimePoint now);
+  // True if unanswered input would be discarded by closing now.
+  bool holds_unanswered_input() const { return request_waiting_ || !decoder_.input().empty(); }
   void enter_framing_error(TimePoint now);
   // Stops taking input: discards what is buffered, adds the error response
   // if `answer_with_error`, and closes after flushing, at the latest at
@@ -184,6 +195,8 @@ class Connection {
   Phase phase_ = Phase::kOpen;
   bool eof_seen_ = false;
   bool draining_ = false;
+  // request_ holds a decoded request that waits for room in the budget.
+  bool request_waiting_ = false;
   TimePoint last_activity_;
   // When the last request was completed, or the connection opened.
   TimePoint waiting_since_;

@@ -79,12 +79,13 @@ std::size_t ConnectionRegistry::projected_bytes() const {
   return total > pending ? total - pending : 0;
 }
 
-void ConnectionRegistry::evict_for_budget() {
+void ConnectionRegistry::evict_for_budget(std::size_t demand) {
   const std::lock_guard lock(mutex_);
   // Each round picks the largest remaining candidate; a bounded number of
   // rounds per call keeps the lock short, and the next report goes on.
   constexpr int kMaxEvictionsPerCall = 64;
-  for (int round = 0; round < kMaxEvictionsPerCall && projected_bytes() > limits_.max_buffered_bytes;
+  for (int round = 0;
+       round < kMaxEvictionsPerCall && projected_bytes() + demand > limits_.max_buffered_bytes;
        ++round) {
     Node* largest = nullptr;
     std::size_t largest_bytes = kBudgetFloorBytes - 1;
@@ -172,7 +173,7 @@ void ConnectionRegistry::Entry::report_holdings(std::size_t held, std::size_t un
   if (registry_->over_budget() &&
       registry_->large_unfinished_.load(std::memory_order_relaxed) > 0 &&
       registry_->projected_bytes() > registry_->limits_.max_buffered_bytes) {
-    registry_->evict_for_budget();
+    registry_->evict_for_budget(0);
   }
 }
 
@@ -184,6 +185,26 @@ void ConnectionRegistry::Entry::report_waiting_since(TimePoint since) {
 
 void ConnectionRegistry::Entry::report_busy() {
   if (node_ != nullptr) node_->waiting_since.store(kBusy, std::memory_order_relaxed);
+}
+
+bool ConnectionRegistry::Entry::try_reserve(std::size_t bytes) {
+  if (node_ == nullptr) return true;
+  const std::size_t budget = registry_->limits_.max_buffered_bytes;
+  std::size_t total = registry_->buffered_bytes();
+  for (;;) {
+    if (total + bytes > budget && bytes <= budget) {
+      if (registry_->large_unfinished_.load(std::memory_order_relaxed) > 0) {
+        registry_->evict_for_budget(bytes);
+      }
+      return false;
+    }
+    if (registry_->total_.compare_exchange_weak(total, total + bytes, std::memory_order_relaxed)) {
+      break;
+    }
+  }
+  held_ += bytes;
+  registry_->raise_high_water(total + bytes);
+  return true;
 }
 
 bool ConnectionRegistry::Entry::must_pause() const {

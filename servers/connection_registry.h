@@ -84,6 +84,14 @@ class ConnectionRegistry {
     // True while the server is over its budget and this connection holds
     // more than kBudgetFloorBytes: it must not read or decode meanwhile.
     bool must_pause() const;
+    // Counts `bytes` the connection is about to allocate (a response) in the
+    // total, if they fit in the budget, or if they exceed the whole budget
+    // (such a response could never wait its way in). The next
+    // report_holdings() replaces the reservation by what the connection
+    // then holds. Otherwise counts nothing, asks the connections whose
+    // unanswered input holds the most to close until the bytes would fit
+    // (so that waiting cannot deadlock), and returns false.
+    bool try_reserve(std::size_t bytes);
     // What another thread asked this connection to do.
     Eviction eviction() const;
     // Call once the connection has acted on eviction() (discarded its input).
@@ -145,9 +153,9 @@ class ConnectionRegistry {
   static constexpr Clock::rep kBusy = INT64_MAX;
 
   // Asks connections to close, the most unfinished input (at least the
-  // floor) first, until the input they will discard brings the total
-  // under the budget, counting the evictions not yet acted on.
-  void evict_for_budget();
+  // floor) first, until the input they will discard brings the total plus
+  // `demand` under the budget, counting the evictions not yet acted on.
+  void evict_for_budget(std::size_t demand);
   // The total minus what the evictions not yet acted on will free.
   std::size_t projected_bytes() const;
   void leave(std::list<Node>::iterator node, bool eviction_unacted);

@@ -24,6 +24,23 @@ void RequestHandler::handle_put(const Message& request, Message& response) const
   response.set_status(Ok);
 }
 
+bool RequestHandler::handle_admitted(const Message& request, Message& response,
+                                     std::size_t free_up_to,
+                                     const std::function<bool(std::size_t)>& admit) const {
+  if (request.kind() != kKindGet) {
+    handle(request, response);
+    return true;
+  }
+  response.Clear();
+  response.set_key(request.key());
+  response.set_kind(kKindGetResponse);
+  const Store::Lookup found =
+      store_.get_admitted(request.key(), *response.mutable_value(), free_up_to, admit);
+  if (found == Store::Lookup::kRefused) return false;
+  response.set_status(found == Store::Lookup::kHit ? Ok : NotOk);
+  return true;
+}
+
 void RequestHandler::handle_get(const Message& request, Message& response) const {
   response.set_key(request.key());
   response.set_kind(kKindGetResponse);

@@ -1,6 +1,9 @@
 // Turns one request into its response (SPEC section 5). No I/O.
 #pragma once
 
+#include <cstddef>
+#include <functional>
+
 #include "codec/frame_format.h"
 #include "codec/message.h"
 #include "servers/store.h"
@@ -23,6 +26,14 @@ class RequestHandler {
   // has grown. `request` and `response` must be different objects.
   // Safe to call from several threads at once (each with its own response).
   void handle(const Message& request, Message& response) const;
+
+  // Like handle(), for a caller that must account for memory before it is
+  // allocated (SPEC 12.2): a GET hit whose value is longer than
+  // `free_up_to` bytes is answered only if `admit(value's size)` returns
+  // true. Returns false, the store untouched and `response` unspecified,
+  // when it returns false.
+  bool handle_admitted(const Message& request, Message& response, std::size_t free_up_to,
+                       const std::function<bool(std::size_t)>& admit) const;
 
  private:
   void handle_put(const Message& request, Message& response) const;

@@ -21,6 +21,16 @@ bool Store::get(std::string_view key, std::string& value) const {
   return true;
 }
 
+Store::Lookup Store::get_admitted(std::string_view key, std::string& value, std::size_t free_up_to,
+                                  const std::function<bool(std::size_t)>& admit) const {
+  std::shared_lock lock(mutex_);
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return Lookup::kMiss;
+  if (it->second.size() > free_up_to && !admit(it->second.size())) return Lookup::kRefused;
+  value.assign(it->second);
+  return Lookup::kHit;
+}
+
 std::size_t Store::size() const {
   std::shared_lock lock(mutex_);
   return entries_.size();

@@ -32,6 +32,12 @@ class Store {
   // storage) and returns true; otherwise returns false and leaves `value`
   // unchanged.
   bool get(std::string_view key, std::string& value) const;
+  enum class Lookup { kHit, kMiss, kRefused };
+  // Like get(), but a value longer than `free_up_to` bytes is copied only
+  // if `admit(its size)` returns true, under the same lock; kRefused, and
+  // `value` unchanged, when it returns false.
+  Lookup get_admitted(std::string_view key, std::string& value, std::size_t free_up_to,
+                      const std::function<bool(std::size_t)>& admit) const;
   std::size_t size() const;
 
  private:

@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "tests/servers/support/test_frames.h"
 #include "tests/servers/unit/store_lookup.h"
@@ -40,6 +42,32 @@ TEST_F(RequestHandlerTest, PutReplacesTheEarlierValue_Rule5_1) {
   handle(make_message("k", "old", kKindPutOrUpdate));
   handle(make_message("k", "new", kKindPutOrUpdate));
   EXPECT_TRUE(is_hit(handle(make_message("k", "", kKindGet)), "k", "new"));
+}
+
+TEST_F(RequestHandlerTest, AdmittedHandlingAsksBeforeCopyingALargeValue_Rule12_2) {
+  const std::string big(100000, 'b');
+  store_.put("big", big);
+  store_.put("small", "s");
+  std::vector<std::size_t> asked;
+  bool allow = false;
+  const auto admit = [&](std::size_t bytes) {
+    asked.push_back(bytes);
+    return allow;
+  };
+  Message response;
+  EXPECT_FALSE(handler_.handle_admitted(make_message("big", "", kKindGet), response, 1000, admit));
+  EXPECT_EQ(asked, std::vector<std::size_t>{big.size()});
+  EXPECT_TRUE(handler_.handle_admitted(make_message("small", "", kKindGet), response, 1000, admit));
+  EXPECT_TRUE(is_hit(response, "small", "s")) << "a small value is not asked about";
+  EXPECT_TRUE(handler_.handle_admitted(make_message("absent", "", kKindGet), response, 1000, admit));
+  EXPECT_TRUE(is_miss(response, "absent"));
+  EXPECT_TRUE(handler_.handle_admitted(make_message("k", "v", kKindPutOrUpdate), response, 1000,
+                                       admit));
+  EXPECT_TRUE(is_put_ack(response));
+  allow = true;
+  EXPECT_TRUE(handler_.handle_admitted(make_message("big", "", kKindGet), response, 1000, admit));
+  EXPECT_TRUE(is_hit(response, "big", big));
+  EXPECT_EQ(asked.size(), 2U);
 }
 
 TEST_F(RequestHandlerTest, GetHitReturnsKeyAndValue_Rule5_2) {

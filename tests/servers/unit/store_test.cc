@@ -24,6 +24,23 @@ TEST(StoreTest, PutThenGetReturnsTheValue) {
   EXPECT_EQ(test::stored_value(store, "k"), "v");
 }
 
+TEST(StoreTest, AdmittedGetCopiesALongValueOnlyIfAdmitted) {
+  Store store;
+  store.put("k", std::string(1234, 'v'));
+  std::string value = "unchanged";
+  std::size_t asked = 0;
+  const auto refuse = [&](std::size_t size) {
+    asked = size;
+    return false;
+  };
+  EXPECT_EQ(store.get_admitted("k", value, 1000, refuse), Store::Lookup::kRefused);
+  EXPECT_EQ(asked, 1234U);
+  EXPECT_EQ(value, "unchanged");
+  EXPECT_EQ(store.get_admitted("k", value, 2000, refuse), Store::Lookup::kHit);
+  EXPECT_EQ(value.size(), 1234U);
+  EXPECT_EQ(store.get_admitted("absent", value, 0, refuse), Store::Lookup::kMiss);
+}
+
 TEST(StoreTest, PutReplacesTheEarlierValue) {
   Store store;
   store.put("k", "old");
