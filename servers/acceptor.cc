@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "net/net_error.h"
 #include "servers/socket_io.h"
 
 namespace kv {
@@ -43,7 +44,7 @@ std::error_code prepare_accepted(int fd) {
 #if defined(SO_NOSIGPIPE)
   int one = 1;
   if (::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one) != 0) {
-    return {errno, std::generic_category()};
+    return net::errno_error();
   }
 #endif
   return set_no_delay(fd);
@@ -54,11 +55,11 @@ std::error_code prepare_accepted(int fd) {
 Acceptor::Acceptor(int listener, ServerLog& log)
     : listener_(listener), log_(log), spare_(open_spare()) {}
 
-AcceptStatus Acceptor::accept(UniqueFd& connection, std::error_code& error) {
+AcceptStatus Acceptor::accept(net::UniqueFd& connection, std::error_code& error) {
   for (;;) {
     const int fd = accept_cloexec(listener_);
     if (fd >= 0) {
-      UniqueFd accepted(fd);
+      net::UniqueFd accepted(fd);
       error = prepare_accepted(fd);
       // A socket that cannot be configured is dropped; the listener is fine.
       if (error) return AcceptStatus::kShed;
@@ -69,7 +70,7 @@ AcceptStatus Acceptor::accept(UniqueFd& connection, std::error_code& error) {
     if (failure == EINTR || is_connection_gone(failure)) continue;
     if (failure == EAGAIN || failure == EWOULDBLOCK) return AcceptStatus::kWouldBlock;
     if (is_out_of_descriptors(failure) && spare_.valid()) return shed_one(error);
-    error = {failure, std::generic_category()};
+    error = {failure, std::system_category()};
     return AcceptStatus::kFailed;
   }
 }
@@ -85,7 +86,7 @@ AcceptStatus Acceptor::shed_one(std::error_code& error) {
     return AcceptStatus::kShed;
   }
   if (failure == EAGAIN || failure == EWOULDBLOCK) return AcceptStatus::kWouldBlock;
-  error = {failure, std::generic_category()};
+  error = {failure, std::system_category()};
   return AcceptStatus::kFailed;
 }
 
@@ -93,10 +94,11 @@ void back_off_after_accept_failure() {
   std::this_thread::sleep_for(kAcceptBackOff);
 }
 
-std::size_t accept_pending(Acceptor& acceptor, const std::function<void(UniqueFd)>& on_connection) {
+std::size_t accept_pending(Acceptor& acceptor,
+                           const std::function<void(net::UniqueFd)>& on_connection) {
   std::size_t accepted = 0;
   for (;;) {
-    UniqueFd connection;
+    net::UniqueFd connection;
     std::error_code error;
     switch (acceptor.accept(connection, error)) {
       case AcceptStatus::kAccepted:

@@ -11,8 +11,8 @@
 #include <functional>
 #include <system_error>
 
+#include "net/unique_fd.h"
 #include "servers/server_log.h"
-#include "servers/unique_fd.h"
 
 namespace kv {
 
@@ -29,14 +29,14 @@ class Acceptor {
   // for lack of descriptors are counted in `log`, which must outlive it.
   Acceptor(int listener, ServerLog& log);
 
-  AcceptStatus accept(UniqueFd& connection, std::error_code& error);
+  AcceptStatus accept(net::UniqueFd& connection, std::error_code& error);
 
  private:
   AcceptStatus shed_one(std::error_code& error);
 
   int listener_;
   ServerLog& log_;
-  UniqueFd spare_;
+  net::UniqueFd spare_;
 };
 
 // Sleeps briefly, so that a loop whose accept keeps failing does not spin.
@@ -45,6 +45,7 @@ void back_off_after_accept_failure();
 // Accepts from a non-blocking listener until no connection is waiting,
 // handing each new socket to `on_connection`; backs off and returns after
 // a failure. Returns the number of connections handed over.
-std::size_t accept_pending(Acceptor& acceptor, const std::function<void(UniqueFd)>& on_connection);
+std::size_t accept_pending(Acceptor& acceptor,
+                           const std::function<void(net::UniqueFd)>& on_connection);
 
 }  // namespace kv

@@ -5,6 +5,7 @@
 #include <new>
 #include <thread>
 
+#include "net/socket_io.h"
 #include "servers/connection.h"
 #include "servers/socket_io.h"
 
@@ -64,7 +65,7 @@ Step read_step(int fd, Connection& connection) {
 Step next_step(int fd, Connection& connection) {
   if (connection.wants_write()) return write_step(fd, connection);
   if (connection.wants_write_shutdown()) {
-    if (shutdown_write(fd)) return Step::kFinished;
+    if (net::shutdown_send(fd)) return Step::kFinished;
     connection.on_write_shutdown(Clock::now());
     return Step::kContinue;
   }
@@ -113,7 +114,7 @@ WaitResult wait_readable_or_stop(int fd, const Shutdown& shutdown,
   return WaitResult::kTimedOut;  // Also EINTR: the caller simply waits again.
 }
 
-void serve_blocking_connection(UniqueFd socket, ConnectionRegistry::Entry entry,
+void serve_blocking_connection(net::UniqueFd socket, ConnectionRegistry::Entry entry,
                                const ServerContext& context) noexcept {
   const int fd = socket.get();
   if (set_blocking_mode(fd, BlockingMode::kBlocking) || set_io_timeout(fd, kBlockingTick)) return;

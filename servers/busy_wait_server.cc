@@ -29,15 +29,14 @@ std::error_code run_busy_wait(const ServerContext& context) {
     if (phase == ShutdownPhase::kStopping) break;
     bool progressed = false;
     if (phase == ShutdownPhase::kServing) {
-      progressed = accept_pending(acceptor, [&](UniqueFd accepted) {
+      progressed = accept_pending(acceptor, [&](net::UniqueFd accepted) {
                      if (auto opened = open_nonblocking(std::move(accepted), context)) {
                        // Only when more connections than the reserve are open
                        // (evicted ones still closing) can this allocate.
                        try {
                          connections.push_back(std::move(opened));
                        } catch (const std::bad_alloc&) {
-                         context.registry.log().count(ConnectionEvent::kOutOfMemory,
-                                                      Clock::now());
+                         context.registry.log().count(ConnectionEvent::kOutOfMemory, Clock::now());
                        }
                      }
                    }) > 0;

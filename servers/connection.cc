@@ -96,7 +96,9 @@ void Connection::on_out_of_memory(TimePoint now) noexcept {
   }
 }
 
-void Connection::begin_drain() { draining_ = true; }
+void Connection::begin_drain() {
+  draining_ = true;
+}
 
 void Connection::on_input_drained(TimePoint now) {
   if (phase_ != Phase::kOpen) return;

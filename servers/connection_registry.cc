@@ -26,7 +26,8 @@ ConnectionRegistry::Entry ConnectionRegistry::admit(TimePoint now) noexcept {
     Clock::rep oldest_since = kBusy;
     for (Node& node : nodes_) {
       const Clock::rep since = node.waiting_since.load(std::memory_order_relaxed);
-      if (since < oldest_since && node.eviction.load(std::memory_order_relaxed) == Eviction::kNone) {
+      if (since < oldest_since &&
+          node.eviction.load(std::memory_order_relaxed) == Eviction::kNone) {
         oldest = &node;
         oldest_since = since;
       }
@@ -48,7 +49,8 @@ ConnectionRegistry::Entry ConnectionRegistry::admit(TimePoint now) noexcept {
 
 void ConnectionRegistry::raise_high_water(std::size_t total) {
   std::size_t seen = high_water_.load(std::memory_order_relaxed);
-  while (total > seen && !high_water_.compare_exchange_weak(seen, total, std::memory_order_relaxed)) {
+  while (total > seen &&
+         !high_water_.compare_exchange_weak(seen, total, std::memory_order_relaxed)) {
   }
 }
 
@@ -116,7 +118,8 @@ void ConnectionRegistry::acted_on(const Node& node) {
 void ConnectionRegistry::leave(std::list<Node>::iterator node, bool eviction_unacted) {
   if (eviction_unacted) acted_on(*node);
   const std::lock_guard lock(mutex_);
-  if (node->eviction.load(std::memory_order_relaxed) == Eviction::kForSlot) --slot_evictions_pending_;
+  if (node->eviction.load(std::memory_order_relaxed) == Eviction::kForSlot)
+    --slot_evictions_pending_;
   nodes_.erase(node);
 }
 
@@ -141,7 +144,9 @@ ConnectionRegistry::Entry& ConnectionRegistry::Entry::operator=(Entry&& other) n
   return *this;
 }
 
-ConnectionRegistry::Entry::~Entry() { release(); }
+ConnectionRegistry::Entry::~Entry() {
+  release();
+}
 
 void ConnectionRegistry::Entry::release() {
   if (node_ == nullptr) return;
@@ -155,7 +160,8 @@ void ConnectionRegistry::Entry::report_holdings(std::size_t held, std::size_t un
   if (node_ == nullptr) return;
   if (held > held_) {
     const std::size_t added = held - held_;
-    registry_->raise_high_water(registry_->total_.fetch_add(added, std::memory_order_relaxed) + added);
+    registry_->raise_high_water(registry_->total_.fetch_add(added, std::memory_order_relaxed) +
+                                added);
   } else if (held < held_) {
     registry_->total_.fetch_sub(held_ - held, std::memory_order_relaxed);
   }

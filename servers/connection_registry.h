@@ -176,7 +176,7 @@ class ConnectionRegistry {
   std::atomic<std::size_t> high_water_{0};
   std::atomic<Clock::rep> next_trim_{0};
   mutable std::mutex mutex_;
-  std::list<Node> nodes_;              // Guarded by mutex_.
+  std::list<Node> nodes_;                   // Guarded by mutex_.
   std::size_t slot_evictions_pending_ = 0;  // Guarded by mutex_.
 };
 

@@ -84,7 +84,8 @@ class EventLoop {
 
   void dispatch(const PollEvent& event) {
     if (event.fd == context_.listener.get()) {
-      accept_pending(acceptor_, [this](UniqueFd accepted) { add_connection(std::move(accepted)); });
+      accept_pending(acceptor_,
+                     [this](net::UniqueFd accepted) { add_connection(std::move(accepted)); });
       return;
     }
     const auto it = connections_.find(event.fd);
@@ -132,7 +133,7 @@ class EventLoop {
     return std::next(it);
   }
 
-  void add_connection(UniqueFd accepted) {
+  void add_connection(net::UniqueFd accepted) {
     auto connection = open_nonblocking(std::move(accepted), context_);
     if (!connection) return;
     const int fd = connection->socket.get();

@@ -99,7 +99,7 @@ int run(const CommandLine& line) {
     return fail(kExitRuntime, "cannot install signal handlers: " + error.message());
   }
 
-  kv::UniqueFd listener;
+  kv::net::UniqueFd listener;
   if (auto error = kv::listen_tcp(options.host, options.port, listener)) {
     return fail(kExitUsage, "cannot listen on " + options.host + ":" +
                                 std::to_string(options.port) + ": " + error.message());

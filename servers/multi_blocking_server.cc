@@ -37,7 +37,7 @@ class WorkerPool {
 
   // Starts a thread serving `connection`. If no thread can be created the
   // connection is closed and the error returned; the server carries on.
-  std::error_code start(UniqueFd connection, ConnectionRegistry::Entry entry,
+  std::error_code start(net::UniqueFd connection, ConnectionRegistry::Entry entry,
                         const ServerContext& context) {
     try {
       auto finished = std::make_shared<std::atomic<bool>>(false);
@@ -90,7 +90,7 @@ std::error_code run_multi_blocking(const ServerContext& context) {
     context.registry.on_tick(Clock::now());
     if (wait == WaitResult::kStopped) break;
     if (wait == WaitResult::kTimedOut) continue;
-    accept_pending(acceptor, [&](UniqueFd connection) {
+    accept_pending(acceptor, [&](net::UniqueFd connection) {
       // A refused connection (logged by the registry) is closed on return.
       ConnectionRegistry::Entry entry = context.registry.admit(Clock::now());
       if (!entry) return;

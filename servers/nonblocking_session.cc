@@ -2,6 +2,7 @@
 
 #include <new>
 
+#include "net/socket_io.h"
 #include "servers/socket_io.h"
 
 namespace kv {
@@ -65,7 +66,7 @@ PumpOutcome output_round(int fd, Connection& connection) {
     return outcome;
   }
   if (connection.wants_write_shutdown()) {
-    if (shutdown_write(fd)) {
+    if (net::shutdown_send(fd)) {
       outcome.close = true;
       return outcome;
     }
@@ -94,12 +95,13 @@ PumpOutcome guarded(Connection& connection, Round round) noexcept {
 
 }  // namespace
 
-OpenConnection::OpenConnection(UniqueFd accepted, ConnectionRegistry::Entry entry,
+OpenConnection::OpenConnection(net::UniqueFd accepted, ConnectionRegistry::Entry entry,
                                const ServerContext& context)
     : socket(std::move(accepted)),
       state(context.handler, context.options.connection, Clock::now(), std::move(entry)) {}
 
-std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const ServerContext& context) {
+std::unique_ptr<OpenConnection> open_nonblocking(net::UniqueFd accepted,
+                                                 const ServerContext& context) {
   ConnectionRegistry::Entry entry = context.registry.admit(Clock::now());
   if (!entry) return nullptr;
   if (set_blocking_mode(accepted.get(), BlockingMode::kNonBlocking)) return nullptr;

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <memory>
 
+#include "net/unique_fd.h"
 #include "servers/connection.h"
 #include "servers/server.h"
-#include "servers/unique_fd.h"
 
 namespace kv {
 
@@ -33,9 +33,10 @@ class SweepTicker {
 
 // An accepted non-blocking socket and its protocol state.
 struct OpenConnection {
-  OpenConnection(UniqueFd accepted, ConnectionRegistry::Entry entry, const ServerContext& context);
+  OpenConnection(net::UniqueFd accepted, ConnectionRegistry::Entry entry,
+                 const ServerContext& context);
 
-  UniqueFd socket;
+  net::UniqueFd socket;
   Connection state;
 };
 
@@ -43,7 +44,8 @@ struct OpenConnection {
 // for its slot, SPEC 12.3), puts it in non-blocking mode and wraps it.
 // nullptr, the socket closed, if it was refused, if the socket cannot be
 // configured, or if there is no memory for it (logged).
-std::unique_ptr<OpenConnection> open_nonblocking(UniqueFd accepted, const ServerContext& context);
+std::unique_ptr<OpenConnection> open_nonblocking(net::UniqueFd accepted,
+                                                 const ServerContext& context);
 
 struct PumpOutcome {
   // Some byte was read or written, or the connection changed phase.

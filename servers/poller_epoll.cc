@@ -4,8 +4,9 @@
 #include <array>
 #include <cerrno>
 
+#include "net/net_error.h"
+#include "net/unique_fd.h"
 #include "servers/poller.h"
-#include "servers/unique_fd.h"
 
 namespace kv {
 namespace {
@@ -29,7 +30,7 @@ unsigned from_epoll(std::uint32_t events) {
 
 class EpollPoller final : public Poller {
  public:
-  explicit EpollPoller(UniqueFd epoll) : epoll_(std::move(epoll)) {}
+  explicit EpollPoller(net::UniqueFd epoll) : epoll_(std::move(epoll)) {}
 
   std::error_code add(int fd, unsigned interest) override {
     return control(EPOLL_CTL_ADD, fd, interest);
@@ -45,7 +46,7 @@ class EpollPoller final : public Poller {
                                static_cast<int>(timeout.count()));
     if (n < 0) {
       if (errno == EINTR) return {};
-      return {errno, std::generic_category()};
+      return net::errno_error();
     }
     for (int i = 0; i < n; ++i) {
       fired.push_back({events_[i].data.fd, from_epoll(events_[i].events)});
@@ -60,20 +61,20 @@ class EpollPoller final : public Poller {
     epoll_event event{};
     event.events = to_epoll(interest);
     event.data.fd = fd;
-    if (::epoll_ctl(epoll_.get(), op, fd, &event) != 0) return {errno, std::generic_category()};
+    if (::epoll_ctl(epoll_.get(), op, fd, &event) != 0) return net::errno_error();
     return {};
   }
 
-  UniqueFd epoll_;
+  net::UniqueFd epoll_;
   std::array<epoll_event, kMaxEventsPerWait> events_{};
 };
 
 }  // namespace
 
 std::unique_ptr<Poller> make_epoll_poller(std::error_code& error) {
-  UniqueFd epoll(::epoll_create1(EPOLL_CLOEXEC));
+  net::UniqueFd epoll(::epoll_create1(EPOLL_CLOEXEC));
   if (!epoll.valid()) {
-    error = {errno, std::generic_category()};
+    error = net::errno_error();
     return nullptr;
   }
   return std::make_unique<EpollPoller>(std::move(epoll));

@@ -11,8 +11,9 @@
 #include <cerrno>
 #include <unordered_map>
 
+#include "net/net_error.h"
+#include "net/unique_fd.h"
 #include "servers/poller.h"
-#include "servers/unique_fd.h"
 
 namespace kv {
 namespace {
@@ -21,7 +22,7 @@ constexpr int kMaxEventsPerWait = 256;
 
 class KqueuePoller final : public Poller {
  public:
-  explicit KqueuePoller(UniqueFd queue) : queue_(std::move(queue)) {}
+  explicit KqueuePoller(net::UniqueFd queue) : queue_(std::move(queue)) {}
 
   std::error_code add(int fd, unsigned interest) override {
     if (interests_.contains(fd)) return std::make_error_code(std::errc::file_exists);
@@ -54,7 +55,7 @@ class KqueuePoller final : public Poller {
     const int n = ::kevent(queue_.get(), nullptr, 0, events_.data(), kMaxEventsPerWait, &limit);
     if (n < 0) {
       if (errno == EINTR) return {};
-      return {errno, std::generic_category()};
+      return net::errno_error();
     }
     for (int i = 0; i < n; ++i) {
       const struct kevent& event = events_[i];
@@ -91,12 +92,12 @@ class KqueuePoller final : public Poller {
     change(kInterestWrite, EVFILT_WRITE);
     if (count == 0) return {};
     if (::kevent(queue_.get(), changes.data(), count, nullptr, 0, nullptr) != 0) {
-      return {errno, std::generic_category()};
+      return net::errno_error();
     }
     return {};
   }
 
-  UniqueFd queue_;
+  net::UniqueFd queue_;
   std::unordered_map<int, unsigned> interests_;
   std::array<struct kevent, kMaxEventsPerWait> events_{};
 };
@@ -104,9 +105,9 @@ class KqueuePoller final : public Poller {
 }  // namespace
 
 std::unique_ptr<Poller> make_kqueue_poller(std::error_code& error) {
-  UniqueFd queue(::kqueue());
+  net::UniqueFd queue(::kqueue());
   if (!queue.valid()) {
-    error = {errno, std::generic_category()};
+    error = net::errno_error();
     return nullptr;
   }
   return std::make_unique<KqueuePoller>(std::move(queue));

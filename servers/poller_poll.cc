@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <unordered_map>
 
+#include "net/net_error.h"
 #include "servers/poller.h"
 
 namespace kv {
@@ -59,7 +60,7 @@ class PollPoller final : public Poller {
     const int n = ::poll(fds_.data(), fds_.size(), static_cast<int>(timeout.count()));
     if (n < 0) {
       if (errno == EINTR) return {};
-      return {errno, std::generic_category()};
+      return net::errno_error();
     }
     for (const pollfd& entry : fds_) {
       if (entry.revents != 0) fired.push_back({entry.fd, from_poll(entry.revents)});

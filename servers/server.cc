@@ -18,7 +18,9 @@ std::string_view profile_name(ServerProfile profile) {
   return profile == ServerProfile::kSequential ? "sequential" : "concurrent";
 }
 
-std::span<const ServerModelInfo> server_models() { return kModels; }
+std::span<const ServerModelInfo> server_models() {
+  return kModels;
+}
 
 const ServerModelInfo* find_server_model(std::string_view name) {
   for (const ServerModelInfo& model : kModels) {

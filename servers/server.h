@@ -13,11 +13,11 @@
 #include <string_view>
 #include <system_error>
 
+#include "net/unique_fd.h"
 #include "servers/connection.h"
 #include "servers/connection_registry.h"
 #include "servers/request_handler.h"
 #include "servers/shutdown.h"
-#include "servers/unique_fd.h"
 
 namespace kv {
 
@@ -49,7 +49,7 @@ struct ServerOptions {
 struct ServerContext {
   // A listening socket in non-blocking mode. The loop closes it when the
   // drain starts, so that new clients are refused instead of waiting.
-  UniqueFd& listener;
+  net::UniqueFd& listener;
   const ServerOptions& options;
   const RequestHandler& handler;
   const Shutdown& shutdown;

@@ -17,7 +17,9 @@ constexpr std::array<const char*, 5> kEventPhrases = {
 }  // namespace
 
 ServerLog::ServerLog(std::ostream& out, std::chrono::milliseconds interval)
-    : out_(out), interval_(interval), next_line_(Clock::time_point::min().time_since_epoch().count()) {}
+    : out_(out),
+      interval_(interval),
+      next_line_(Clock::time_point::min().time_since_epoch().count()) {}
 
 void ServerLog::count(ConnectionEvent event, Clock::time_point now) {
   const auto index = static_cast<std::size_t>(event);

@@ -22,11 +22,11 @@
 namespace kv {
 
 enum class ConnectionEvent {
-  kShed,            // Accepted and closed at once: out of file descriptors.
-  kRefused,         // Closed on accept: every slot busy and none could be freed.
-  kEvictedForSlot,  // Closed to free a slot for a new connection (SPEC 12.3).
-  kClosedForBudget, // Closed to bring memory back under the budget (SPEC 12.2).
-  kOutOfMemory,     // Closed because an allocation for it failed (SPEC 12.1).
+  kShed,             // Accepted and closed at once: out of file descriptors.
+  kRefused,          // Closed on accept: every slot busy and none could be freed.
+  kEvictedForSlot,   // Closed to free a slot for a new connection (SPEC 12.3).
+  kClosedForBudget,  // Closed to bring memory back under the budget (SPEC 12.2).
+  kOutOfMemory,      // Closed because an allocation for it failed (SPEC 12.1).
 };
 
 class ServerLog {
@@ -34,7 +34,8 @@ class ServerLog {
   using Clock = std::chrono::steady_clock;
 
   // Lines go to `out`, at most one per `interval`. `out` must outlive the log.
-  explicit ServerLog(std::ostream& out, std::chrono::milliseconds interval = std::chrono::seconds(1));
+  explicit ServerLog(std::ostream& out,
+                     std::chrono::milliseconds interval = std::chrono::seconds(1));
 
   // Counts one event; writes a line if one is due.
   void count(ConnectionEvent event, Clock::time_point now);

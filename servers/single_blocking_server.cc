@@ -18,7 +18,7 @@ std::error_code run_single_blocking(const ServerContext& context) {
     context.registry.on_tick(Clock::now());
     if (wait == WaitResult::kStopped) break;
     if (wait == WaitResult::kTimedOut) continue;
-    UniqueFd connection;
+    net::UniqueFd connection;
     std::error_code error;
     const AcceptStatus status = acceptor.accept(connection, error);
     if (status == AcceptStatus::kAccepted) {

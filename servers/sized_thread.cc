@@ -45,15 +45,15 @@ SizedThread::~SizedThread() {
 std::error_code SizedThread::start_raw(std::size_t stack_bytes, void* (*entry)(void*),
                                        void* argument, SizedThread& thread) {
   ThreadAttributes attributes;
-  if (attributes.error() != 0) return {attributes.error(), std::generic_category()};
+  if (attributes.error() != 0) return {attributes.error(), std::system_category()};
   const auto minimum = static_cast<std::size_t>(PTHREAD_STACK_MIN);
   const std::size_t size = stack_bytes < minimum ? minimum : stack_bytes;
   if (const int error = pthread_attr_setstacksize(attributes.get(), size); error != 0) {
-    return {error, std::generic_category()};
+    return {error, std::system_category()};
   }
   pthread_t handle{};
   if (const int error = pthread_create(&handle, attributes.get(), entry, argument); error != 0) {
-    return {error, std::generic_category()};
+    return {error, std::system_category()};
   }
   if (thread.joinable_) thread.join();
   thread.handle_ = handle;

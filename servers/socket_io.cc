@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <memory>
 
+#include "net/net_error.h"
+
 #if defined(__linux__)
 #include <linux/sockios.h>
 #endif
@@ -28,32 +30,28 @@ constexpr int kSendFlags = 0;  // SO_NOSIGPIPE is set on accepted sockets instea
 // The most one read_into() call reads beyond the buffer's free space.
 constexpr std::size_t kStackReadBytes = std::size_t{64} * 1024;
 
-std::error_code last_error() {
-  return {errno, std::generic_category()};
-}
-
 bool is_would_block(int error) {
   return error == EAGAIN || error == EWOULDBLOCK;
 }
 
 std::error_code set_int_option(int fd, int level, int name, int value) {
-  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) return last_error();
+  if (::setsockopt(fd, level, name, &value, sizeof value) != 0) return net::errno_error();
   return {};
 }
 
-std::error_code bind_and_listen(const addrinfo& address, UniqueFd& listener) {
-  UniqueFd fd(::socket(address.ai_family, address.ai_socktype, address.ai_protocol));
-  if (!fd.valid()) return last_error();
-  if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) return last_error();
+std::error_code bind_and_listen(const addrinfo& address, net::UniqueFd& listener) {
+  net::UniqueFd fd(::socket(address.ai_family, address.ai_socktype, address.ai_protocol));
+  if (!fd.valid()) return net::errno_error();
+  if (::fcntl(fd.get(), F_SETFD, FD_CLOEXEC) != 0) return net::errno_error();
   if (auto error = set_int_option(fd.get(), SOL_SOCKET, SO_REUSEADDR, 1)) return error;
-  if (::bind(fd.get(), address.ai_addr, address.ai_addrlen) != 0) return last_error();
-  if (::listen(fd.get(), SOMAXCONN) != 0) return last_error();
+  if (::bind(fd.get(), address.ai_addr, address.ai_addrlen) != 0) return net::errno_error();
+  if (::listen(fd.get(), SOMAXCONN) != 0) return net::errno_error();
   listener = std::move(fd);
   return {};
 }
 
 IoResult failure() {
-  return {IoStatus::kFailed, 0, last_error()};
+  return {IoStatus::kFailed, 0, net::errno_error()};
 }
 
 IoResult transferred(std::size_t bytes, std::size_t offered) {
@@ -64,10 +62,10 @@ IoResult transferred(std::size_t bytes, std::size_t offered) {
 
 std::error_code set_blocking_mode(int fd, BlockingMode mode) {
   const int flags = ::fcntl(fd, F_GETFL, 0);
-  if (flags < 0) return last_error();
+  if (flags < 0) return net::errno_error();
   const int wanted =
       mode == BlockingMode::kNonBlocking ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
-  if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) != 0) return last_error();
+  if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) != 0) return net::errno_error();
   return {};
 }
 
@@ -80,12 +78,12 @@ std::error_code set_io_timeout(int fd, std::chrono::milliseconds timeout) {
   tv.tv_sec = static_cast<decltype(tv.tv_sec)>(timeout.count() / 1000);
   tv.tv_usec = static_cast<decltype(tv.tv_usec)>((timeout.count() % 1000) * 1000);
   for (int option : {SO_RCVTIMEO, SO_SNDTIMEO}) {
-    if (::setsockopt(fd, SOL_SOCKET, option, &tv, sizeof tv) != 0) return last_error();
+    if (::setsockopt(fd, SOL_SOCKET, option, &tv, sizeof tv) != 0) return net::errno_error();
   }
   return {};
 }
 
-std::error_code listen_tcp(const std::string& host, std::uint16_t port, UniqueFd& listener) {
+std::error_code listen_tcp(const std::string& host, std::uint16_t port, net::UniqueFd& listener) {
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -106,7 +104,8 @@ std::error_code listen_tcp(const std::string& host, std::uint16_t port, UniqueFd
 std::error_code local_port(int fd, std::uint16_t& port) {
   sockaddr_storage address{};
   socklen_t length = sizeof address;
-  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) return last_error();
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0)
+    return net::errno_error();
   if (address.ss_family == AF_INET6) {
     port = ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port);
   } else {
@@ -151,11 +150,6 @@ IoResult write_some(int fd, std::span<const std::uint8_t> bytes) {
     if (is_would_block(errno)) return {};
     return failure();
   }
-}
-
-std::error_code shutdown_write(int fd) {
-  if (::shutdown(fd, SHUT_WR) != 0) return last_error();
-  return {};
 }
 
 bool peer_acknowledged_everything(int fd) {

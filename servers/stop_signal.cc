@@ -6,6 +6,7 @@
 
 #include <cerrno>
 
+#include "net/net_error.h"
 #include "servers/socket_io.h"
 
 namespace kv {
@@ -22,7 +23,7 @@ extern "C" void on_stop_signal(int /*signo*/) {
 }
 
 std::error_code prepare_pipe_end(int fd) {
-  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return {errno, std::generic_category()};
+  if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return net::errno_error();
   return set_blocking_mode(fd, BlockingMode::kNonBlocking);
 }
 
@@ -31,7 +32,7 @@ std::error_code prepare_pipe_end(int fd) {
 StopSignal::StopSignal() {
   int ends[2] = {-1, -1};
   if (::pipe(ends) != 0) {
-    error_ = {errno, std::generic_category()};
+    error_ = net::errno_error();
     return;
   }
   read_end_.reset(ends[0]);
@@ -60,12 +61,12 @@ std::error_code StopSignal::install_handlers(StopSignal& signal) {
   sigemptyset(&action.sa_mask);
   action.sa_flags = 0;
   for (int signo : {SIGINT, SIGTERM}) {
-    if (::sigaction(signo, &action, nullptr) != 0) return {errno, std::generic_category()};
+    if (::sigaction(signo, &action, nullptr) != 0) return net::errno_error();
   }
   struct sigaction ignore {};
   ignore.sa_handler = SIG_IGN;
   sigemptyset(&ignore.sa_mask);
-  if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) return {errno, std::generic_category()};
+  if (::sigaction(SIGPIPE, &ignore, nullptr) != 0) return net::errno_error();
   return {};
 }
 

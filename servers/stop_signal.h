@@ -11,7 +11,7 @@
 #include <atomic>
 #include <system_error>
 
-#include "servers/unique_fd.h"
+#include "net/unique_fd.h"
 
 namespace kv {
 
@@ -40,8 +40,8 @@ class StopSignal {
 
  private:
   std::atomic<int> requests_{0};
-  UniqueFd read_end_;
-  UniqueFd write_end_;
+  net::UniqueFd read_end_;
+  net::UniqueFd write_end_;
   std::error_code error_;
 };
 

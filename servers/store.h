@@ -44,7 +44,9 @@ class Store {
   // Lets the map be searched with a string_view (heterogeneous lookup).
   struct KeyHash {
     using is_transparent = void;
-    std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    std::size_t operator()(std::string_view key) const {
+      return std::hash<std::string_view>{}(key);
+    }
   };
 
   mutable std::shared_mutex mutex_;

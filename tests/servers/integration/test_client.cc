@@ -22,7 +22,7 @@ milliseconds left_until(Clock::time_point deadline) {
 }  // namespace
 
 TestClient::TestClient(std::uint16_t port, ConnectOptions options)
-    : client_(BlockingClient::connect(Endpoint{"127.0.0.1", port}, options, connect_error_)) {}
+    : client_(FrameConnection::connect(Endpoint{"127.0.0.1", port}, options, connect_error_)) {}
 
 ::testing::AssertionResult TestClient::connected() const {
   if (connect_error_) return failure_of("connect", connect_error_);

@@ -1,5 +1,5 @@
-// The integration tests' view of a connection: kv::BlockingClient (shared
-// with kvcli) plus assertions that say what the server did wrong.
+// The integration tests' view of a connection: kv::FrameConnection (the
+// client library's) plus assertions that say what the server did wrong.
 //
 // Every method is bounded in time; failures come back as
 // ::testing::AssertionResult so that tests can ASSERT or EXPECT on them.
@@ -12,8 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "client/frame_connection.h"
 #include "codec/message.h"
-#include "tools/kvcli/blocking_client.h"
 
 namespace kv::test {
 
@@ -61,7 +61,7 @@ class TestClient {
   void close() { client_.close(); }
 
   // For tests that send on one thread while they receive on another.
-  BlockingClient& raw() { return client_; }
+  FrameConnection& raw() { return client_; }
 
  private:
   // Receives once, within `timeout`, and passes when the receive ends with
@@ -69,7 +69,7 @@ class TestClient {
   ::testing::AssertionResult expect_receive_status(ReceiveStatus wanted, milliseconds timeout,
                                                    const std::string& expected);
 
-  BlockingClient client_;
+  FrameConnection client_;
   std::error_code connect_error_;
 };
 

@@ -47,8 +47,8 @@ struct SocketPair {
     timeval timeout{5, 0};
     ::setsockopt(client.get(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
   }
-  UniqueFd server;
-  UniqueFd client;
+  net::UniqueFd server;
+  net::UniqueFd client;
 };
 
 // Reads from `fd` until EOF (or an error, or the timeout) and decodes it.
@@ -90,7 +90,8 @@ std::vector<Message> pump_nonblocking(SocketPair& pair, Connection& connection,
   bool closed = false;
   for (std::size_t at = 0; at < stream.size() && !closed; at += 32 * 1024) {
     EXPECT_TRUE(send_all(pair.client.get(), stream.substr(at, 32 * 1024)));
-    for (int round = 0; round < 8 && !closed; ++round) closed = pump_connection(fd, connection).close;
+    for (int round = 0; round < 8 && !closed; ++round)
+      closed = pump_connection(fd, connection).close;
   }
   // The client has sent everything: it closes its side, so the lingering
   // close ends at once.
@@ -136,7 +137,8 @@ TEST_F(AllocationFailureTest, AResponseThatCannotBeBuiltIsAnsweredWithTheErrorRe
   std::vector<Message> out;
   {
     const FailLargeAllocations fail(kFailFrom);
-    out = pump_nonblocking(pair, connection, put_frame("x", "1") + get_frame("big") + get_frame("x"));
+    out =
+        pump_nonblocking(pair, connection, put_frame("x", "1") + get_frame("big") + get_frame("x"));
     EXPECT_GE(fail.failures(), 1U) << "copying the value into the response failed";
   }
   ASSERT_EQ(out.size(), 2U);
@@ -149,7 +151,7 @@ TEST_F(AllocationFailureTest, AResponseThatCannotBeBuiltIsAnsweredWithTheErrorRe
 TEST_F(AllocationFailureTest, TheBlockingSessionClosesOnlyItsConnection_Rule12_1) {
   StopSignal stop;
   const Shutdown shutdown(stop, 3000ms);
-  UniqueFd no_listener;
+  net::UniqueFd no_listener;
   const ServerOptions options;
   const ServerContext context{no_listener, options, handler_, shutdown, registry_};
   SocketPair pair;

@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "servers/unique_fd.h"
+#include "net/unique_fd.h"
 
 namespace kv {
 namespace {
@@ -37,8 +37,8 @@ class PollerTest : public ::testing::TestWithParam<std::string> {
   }
 
   std::unique_ptr<Poller> poller_;
-  UniqueFd a_;
-  UniqueFd b_;
+  net::UniqueFd a_;
+  net::UniqueFd b_;
 };
 
 TEST_P(PollerTest, ReportsReadableOnlyOnceDataArrives) {

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <string>
 
+#include "net/socket_io.h"
 #include "servers/acceptor.h"
 
 namespace kv {
@@ -19,8 +20,8 @@ struct SocketPair {
     a.reset(fds[0]);
     b.reset(fds[1]);
   }
-  UniqueFd a;
-  UniqueFd b;
+  net::UniqueFd a;
+  net::UniqueFd b;
 };
 
 std::span<const std::uint8_t> bytes_of(std::string_view text) {
@@ -105,9 +106,9 @@ TEST(SocketIoTest, BlockingReadTimesOutAsWouldBlock) {
   EXPECT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kWouldBlock);
 }
 
-TEST(SocketIoTest, ShutdownWriteIsSeenAsEof) {
+TEST(SocketIoTest, ReadAfterThePeerShutsDownSendingIsEof) {
   SocketPair pair;
-  ASSERT_FALSE(shutdown_write(pair.a.get()));
+  ASSERT_FALSE(net::shutdown_send(pair.a.get()));
   Buffer buffer;
   EXPECT_EQ(read_into(pair.b.get(), buffer).status, IoStatus::kEof);
 }
@@ -121,7 +122,7 @@ TEST(SocketIoTest, WriteToAClosedPeerFailsWithoutSigpipe) {
 }
 
 TEST(SocketIoTest, ListenOnPortZeroPicksAPortAndAccepts) {
-  UniqueFd listener;
+  net::UniqueFd listener;
   ASSERT_FALSE(listen_tcp("127.0.0.1", 0, listener));
   ASSERT_FALSE(set_blocking_mode(listener.get(), BlockingMode::kNonBlocking));
   std::uint16_t port = 0;
@@ -131,16 +132,16 @@ TEST(SocketIoTest, ListenOnPortZeroPicksAPortAndAccepts) {
   std::ostringstream log_text;
   ServerLog log(log_text);
   Acceptor acceptor(listener.get(), log);
-  UniqueFd accepted;
+  net::UniqueFd accepted;
   std::error_code error;
   EXPECT_EQ(acceptor.accept(accepted, error), AcceptStatus::kWouldBlock);
 
-  UniqueFd second;
+  net::UniqueFd second;
   EXPECT_TRUE(listen_tcp("127.0.0.1", port, second)) << "the port is in use";
 }
 
 TEST(SocketIoTest, ListenOnAnInvalidHostFails) {
-  UniqueFd listener;
+  net::UniqueFd listener;
   EXPECT_TRUE(listen_tcp("not an address", 0, listener));
   EXPECT_FALSE(listener.valid());
 }
