@@ -8,6 +8,9 @@
 namespace kv {
 namespace {
 
+// The truncate-long-keys flaw keeps this many bytes of a key.
+constexpr std::size_t kKeptKeyBytes = 256;
+
 bool is_ascii(const std::string& text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -66,11 +69,22 @@ Message BrokenHandler::handle_get(const Message& request) {
 
 HandlerReply BrokenHandler::handle_other_kind(const Message& request) const {
   const Disposition disposition =
-      flaw_ == Flaw::kCloseOnUnknownKind ? Disposition::kClose : Disposition::kAnswer;
+      flaw_ == Flaw::kCloseOnUnknownKind ? Disposition::kAnswerThenClose : Disposition::kAnswer;
   return {disposition, make_unknown_kind_response(request.kind())};
 }
 
 std::optional<std::string> BrokenHandler::lookup(const std::string& key) {
+  if (flaw_ == Flaw::kTruncateLongKeys && key.size() > kKeptKeyBytes) {
+    return store_.get(key.substr(0, kKeptKeyBytes));
+  }
+  if (flaw_ == Flaw::kStalePipelinedRead) {
+    // The cache answers only the GETs that came pipelined behind another frame.
+    const auto cached = read_cache_.find(key);
+    if (!first_in_read_ && cached != read_cache_.end()) return cached->second;
+    std::optional<std::string> value = store_.get(key);
+    if (value) read_cache_[key] = *value;
+    return value;
+  }
   if (flaw_ != Flaw::kConnectionReadCache) return store_.get(key);
   if (const auto cached = read_cache_.find(key); cached != read_cache_.end()) {
     return cached->second;
@@ -81,7 +95,13 @@ std::optional<std::string> BrokenHandler::lookup(const std::string& key) {
 }
 
 void BrokenHandler::store_value(const std::string& key, const std::string& value) {
-  if (flaw_ == Flaw::kConnectionReadCache) read_cache_[key] = value;
+  if (flaw_ == Flaw::kConnectionReadCache || flaw_ == Flaw::kStalePipelinedRead) {
+    read_cache_[key] = value;
+  }
+  if (flaw_ == Flaw::kTruncateLongKeys && key.size() > kKeptKeyBytes) {
+    store_.put(key.substr(0, kKeptKeyBytes), value);
+    return;
+  }
   switch (flaw_) {
     case Flaw::kOverwriteIgnored:
       store_.put_if_absent(key, value);

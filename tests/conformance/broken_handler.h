@@ -13,7 +13,9 @@ namespace kv {
 
 // What the connection does after a request: answer it, or close without
 // answering (the close-on-unknown-kind and ignore-bad-body-close flaws).
-enum class Disposition { kAnswer, kClose };
+// kAnswer: send the response, go on. kClose: close without it.
+// kAnswerThenClose: send the response, then close.
+enum class Disposition { kAnswer, kClose, kAnswerThenClose };
 
 struct HandlerReply {
   Disposition disposition = Disposition::kAnswer;
@@ -34,6 +36,10 @@ class BrokenHandler {
   // apply-truncated flaw. Does nothing for any other request.
   void apply_partial(const Message& request);
 
+  // Whether the next request is the first frame of its read (the
+  // stale-pipelined-read flaw answers the others from its cache).
+  void set_first_in_read(bool first) { first_in_read_ = first; }
+
  private:
   Message handle_put(const Message& request);
   Message handle_get(const Message& request);
@@ -47,6 +53,7 @@ class BrokenHandler {
   Flaw flaw_;
   // The values this connection has seen, under connection-read-cache only.
   std::map<std::string, std::string> read_cache_;
+  bool first_in_read_ = true;
 };
 
 }  // namespace kv

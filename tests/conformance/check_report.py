@@ -5,10 +5,12 @@ report (schema "kvconform-report/2"). Standard library only.
   check_report.py correct  --kvconform K --exec CMD --json OUT [kvconform args...]
       kvconform must exit 0 and no case may be FAIL, ERROR or KNOWN-FAILING.
   check_report.py flaw     --kvconform K --server S --flaw F --table T --json OUT
-      kvconform, run on `S --flaw F` with --cases restricted to the flaw's
-      expected globs plus two control cases, must exit 1; every selected case
-      matching an expected glob must FAIL (a SHOULD case: LENIENT), every
-      other selected case must PASS, and each glob must match a case.
+      kvconform, run on `S --flaw F` with --cases restricted to the expected
+      globs of line F plus two control cases, must exit 1; every selected
+      case matching an expected glob must FAIL (a SHOULD case: LENIENT),
+      every other selected case must PASS, and each glob must match a case.
+      A line may name another flaw than its own name with flaw=NAME (one
+      flaw checked under two maximum frame sizes needs two lines).
   check_report.py coverage --kvconform K --server S --table T --trust U
       every case ID printed by `kvconform --list` must match a glob of the
       table (every case can be failed by some flaw), and every flaw of
@@ -40,20 +42,27 @@ def fail(message):
 
 def load_table(path):
     """Returns {flaw: (globs, options)}; options are the key=value tokens."""
-    table = {}
+    entries = []  # [line number, flaw, words], continuation lines joined
     with open(path, encoding="utf-8") as lines:
         for number, line in enumerate(lines, 1):
             words = line.split("#", 1)[0].split()
             if not words:
                 continue
-            flaw, rest = words[0], words[1:]
-            globs = [w for w in rest if "=" not in w]
-            options = dict(w.split("=", 1) for w in rest if "=" in w)
-            if not globs:
-                fail(f"{path}:{number}: flaw {flaw} lists no case glob")
-            if flaw in table:
-                fail(f"{path}:{number}: flaw {flaw} listed twice")
-            table[flaw] = (globs, options)
+            if line[0].isspace():
+                if not entries:
+                    fail(f"{path}:{number}: a continuation line before any flaw")
+                entries[-1][2] += words
+            else:
+                entries.append([number, words[0], words[1:]])
+    table = {}
+    for number, flaw, rest in entries:
+        globs = [w for w in rest if "=" not in w]
+        options = dict(w.split("=", 1) for w in rest if "=" in w)
+        if not globs:
+            fail(f"{path}:{number}: flaw {flaw} lists no case glob")
+        if flaw in table:
+            fail(f"{path}:{number}: flaw {flaw} listed twice")
+        table[flaw] = (globs, options)
     return table
 
 
@@ -131,7 +140,7 @@ def check_flaw(args):
     if args.flaw not in table:
         fail(f"flaw {args.flaw} is not in {args.table}")
     globs, options = table[args.flaw]
-    server = [args.server, "--flaw", args.flaw, "--port", "{port}"]
+    server = [args.server, "--flaw", options.get("flaw", args.flaw), "--port", "{port}"]
     runner = [args.kvconform, "--json", args.json, "--no-color"]
     if "max-frame-bytes" in options:
         server += ["--max-frame-bytes", options["max-frame-bytes"]]
@@ -232,9 +241,18 @@ def check_trust(args):
     print(f"check_report: OK: {args.flaw}: two runs agree; roots {report['root_causes']}")
 
 
+def load_explore_only(path):
+    """The flaws of an explore_only_flaws.txt file: no fixed case fails them."""
+    if not path:
+        return set()
+    with open(path, encoding="utf-8") as lines:
+        return {line.split()[0] for line in lines if line.split("#", 1)[0].strip()}
+
+
 def check_coverage(args):
     table = load_table(args.table)
     trusted = load_trust_table(args.trust) if args.trust else {}
+    explore_only = load_explore_only(args.explore_only)
     listing = subprocess.run([args.kvconform, "--list"], stdout=subprocess.PIPE, text=True,
                              timeout=60, check=True).stdout
     ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
@@ -242,8 +260,10 @@ def check_coverage(args):
         fail("kvconform --list printed no case")
     flaws = subprocess.run([args.server, "--list-flaws"], stdout=subprocess.PIPE, text=True,
                            timeout=60, check=True).stdout.split()
-    absent = [f for f in flaws if f != "none" and f not in table and f not in trusted]
-    unknown = [f for f in list(table) + list(trusted) if f not in flaws]
+    tabled = {options.get("flaw", line) for line, (_, options) in table.items()}
+    absent = [f for f in flaws
+              if f != "none" and f not in tabled and f not in trusted and f not in explore_only]
+    unknown = [f for f in tabled | set(trusted) | explore_only if f not in flaws]
     for flaw in absent:
         print(f"  flaw missing from the table: {flaw}")
     for flaw in unknown:
@@ -272,6 +292,7 @@ def main():
     parser.add_argument("--flaw")
     parser.add_argument("--table")
     parser.add_argument("--trust", help="the trust scenarios table")
+    parser.add_argument("--explore-only", help="coverage: flaws only kvconform --explore finds")
     parser.add_argument("--json", help="where kvconform writes its report")
     args, rest = parser.parse_known_args()
     if args.mode == "correct":

@@ -35,6 +35,8 @@ constexpr std::size_t kOutputQueueLimit = 256;
 constexpr std::chrono::milliseconds kMutingPause{220};
 // The accept-limit flaw serves this many connections, no more.
 constexpr int kAcceptedConnections = 64;
+// The read-frame-limit flaw handles this many frames of one read.
+constexpr std::size_t kReadFrameLimit = 4096;
 
 // How each response is sent: sigpipe-kills lets a write to a reset peer
 // raise SIGPIPE, which kills the process.
@@ -106,7 +108,13 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
   lock_frame_mutex();
   source_->on_read(bytes);
   Message request;
-  for (;;) {
+  for (std::size_t frames = 0;; ++frames) {
+    handler_.set_first_in_read(frames == 0);
+    // read-frame-limit: the frames of a read past the limit are dropped.
+    if (flaw_ == Flaw::kReadFrameLimit && frames == kReadFrameLimit) {
+      source_ = make_frame_source(flaw_, context_.max_frame_len);
+      break;
+    }
     const FrameEvent event = source_->next(request);
     if (event == FrameEvent::kNeedMore) break;
     if (event == FrameEvent::kFramingError) {
@@ -118,7 +126,10 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
     last_frame_time_ = Clock::now();
     HandlerReply reply =
         event == FrameEvent::kFrame ? handler_.handle(request) : handler_.handle_bad_body();
-    if (reply.disposition == Disposition::kClose) {
+    if (reply.disposition == Disposition::kAnswerThenClose) {
+      batch_.push_back(std::move(reply.response));
+    }
+    if (reply.disposition != Disposition::kAnswer) {
       if (!send_batch()) close_gracefully(take_fd());
       return Step::kStop;
     }

@@ -53,6 +53,9 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kCrashOnLen0, "crash-on-len-0"},
     {Flaw::kCrashNoRebind, "crash-no-rebind"},
     {Flaw::kDesyncLeaksResponses, "desync-leaks-responses"},
+    {Flaw::kTruncateLongKeys, "truncate-long-keys"},
+    {Flaw::kReadFrameLimit, "read-frame-limit"},
+    {Flaw::kStalePipelinedRead, "stale-pipelined-read"},
 };
 
 }  // namespace

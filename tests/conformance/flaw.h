@@ -20,7 +20,7 @@ enum class Flaw {
   kMaxLenExclusive,     // 3.1: rejects LEN equal to the maximum.
   // Semantics (SPEC 5).
   kWrongMissStatus,     // 5.3: answers a GET miss with status Ok.
-  kCloseOnUnknownKind,  // 5.6: closes the connection on an unknown kind.
+  kCloseOnUnknownKind,  // 5.6: answers an unknown kind, then closes the connection.
   kOverwriteIgnored,    // 5.1: a PUT to an existing key keeps the old value.
   kEmptyKeyRejected,    // 5.5: answers PUT and GET of the empty key NotOk.
   // Errors (SPEC 6).
@@ -68,6 +68,13 @@ enum class Flaw {
   kCrashNoRebind,       // 7.2: crash-on-len-0, without SO_REUSEADDR.
   kDesyncLeaksResponses,  // 2.5: bytes after a read's first frame get an
                           // error response, shifting every later response.
+  // Flaws no fixed case fails, only kvconform --explore
+  // (tests/conformance/explore_only_flaws.txt).
+  kTruncateLongKeys,    // 5.2: keys are cut to 256 bytes, so long keys collide.
+  kReadFrameLimit,      // 5.7: at most 4096 frames of one read are handled; the
+                        // rest of that read is dropped.
+  kStalePipelinedRead,  // 10.1: a GET that is not the first frame of its read
+                        // is answered from what this connection saw before.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".
