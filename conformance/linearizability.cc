@@ -11,8 +11,9 @@ namespace {
 
 class Search {
  public:
-  Search(const std::vector<RegisterOp>& history, const std::optional<std::string>& initial)
-      : ops_(history) {
+  Search(const std::vector<RegisterOp>& history, const std::optional<std::string>& initial,
+         OrderRule order)
+      : ops_(history), order_(order) {
     // Register values are interned; index 0 is "absent".
     values_.push_back(std::nullopt);
     initial_ = intern(initial);
@@ -37,6 +38,9 @@ class Search {
     for (std::size_t j = 0; j < ops_.size(); ++j) {
       if (j == i || (done >> j) & 1U) continue;
       if (ops_[j].response_ms < ops_[i].invoke_ms) return false;
+      if (order_ == OrderRule::kClientOrder && j < i && ops_[j].client == ops_[i].client) {
+        return false;
+      }
     }
     return true;
   }
@@ -57,6 +61,7 @@ class Search {
   }
 
   const std::vector<RegisterOp>& ops_;
+  OrderRule order_;
   std::vector<std::optional<std::string>> values_;
   std::vector<int> op_values_;
   int initial_ = 0;
@@ -80,12 +85,13 @@ std::string describe_register_op(const RegisterOp& op) {
 }
 
 LinearizabilityResult check_register_history(const std::vector<RegisterOp>& history,
-                                             const std::optional<std::string>& initial) {
+                                             const std::optional<std::string>& initial,
+                                             OrderRule order) {
   if (history.size() > kMaxRegisterOps) {
     return {false, fmt::format("history too long to check ({} ops, at most {})", history.size(),
                                kMaxRegisterOps)};
   }
-  Search search(history, initial);
+  Search search(history, initial, order);
   if (search.run()) return {};
   std::string text = fmt::format(
       "no order of these {} operations respects real time and register semantics "

@@ -29,10 +29,17 @@ struct LinearizabilityResult {
 // At most kMaxOps operations per key (the search is exponential).
 inline constexpr std::size_t kMaxRegisterOps = 64;
 
+// Which orders the search may pick. kRealTime: any order that respects
+// real time (SPEC 10.1). kClientOrder: also, the operations of one client
+// take effect in the order they appear in the history, as the requests
+// of one connection do when they are pipelined (SPEC 5.7, 8.1).
+enum class OrderRule { kRealTime, kClientOrder };
+
 // Checks the history of one key whose value before the history is
 // `initial` (std::nullopt: absent).
 LinearizabilityResult check_register_history(const std::vector<RegisterOp>& history,
-                                             const std::optional<std::string>& initial);
+                                             const std::optional<std::string>& initial,
+                                             OrderRule order = OrderRule::kRealTime);
 
 std::string describe_register_op(const RegisterOp& op);
 
