@@ -1,0 +1,25 @@
+"""The load that bench/tradeoffs/run puts on every server.
+
+The run records these values in results.json ("workload"); rendering reads
+them from there, and falls back to the values here only for a results.json
+written before the run recorded them.
+"""
+
+CONNECTIONS = [1, 10, 100, 1000]
+PIPELINES = [1, 16]
+IDLE_CONNECTIONS = 10000
+KEY_SIZE, VALUE_SIZE, KEYSPACE = 16, 100, 10000
+# event-loop against redis-server: connections, and alternating pairs per
+# pipeline and placement.
+HEADLINE_CONNECTIONS = 50
+HEADLINE_REPEATS = 7
+# Requests of the strace profile.
+PROFILE_REQUESTS = 20000
+
+
+def as_dict(headline_repeats=HEADLINE_REPEATS):
+    return {"connections": CONNECTIONS, "pipelines": PIPELINES,
+            "idle_connections": IDLE_CONNECTIONS, "key_size": KEY_SIZE,
+            "value_size": VALUE_SIZE, "keyspace": KEYSPACE,
+            "headline_connections": HEADLINE_CONNECTIONS, "headline_repeats": headline_repeats,
+            "profile_requests": PROFILE_REQUESTS}
