@@ -1,0 +1,544 @@
+#include "conformance/explore/explore_mode.h"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <optional>
+
+#include "conformance/explore/program_executor.h"
+#include "conformance/explore/program_generator.h"
+#include "conformance/explore/program_script.h"
+#include "conformance/explore/shrinker.h"
+#include "conformance/server_supervisor.h"
+#include "conformance/startup_probe.h"
+
+namespace kv {
+
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+// Reruns of the original failure on a fresh server before it counts as
+// not reproducible, and reruns of the minimal program that confirm it.
+constexpr int kReproduceTries = 3;
+constexpr int kConfirmRuns = 3;
+constexpr int kConfirmNeeded = 2;
+constexpr int kMaxShrinkRuns = 500;
+
+std::string iso_now() {
+  return fmt::format(
+      "{:%Y-%m-%dT%H:%M:%SZ}",
+      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+}
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+std::string where(const ExploreFailure& f) {
+  return f.step >= 0 ? fmt::format("at step {}", f.step + 1) : std::string("after the last step");
+}
+
+// One failure followed up: reproduced, shrunk, confirmed (or not).
+struct Investigation {
+  std::uint64_t program_index = 0;
+  Program original;
+  Program minimal;
+  ExploreFailure failure;  // As the minimal program (or the original) showed it.
+  std::vector<WireEntry> wire_log;
+  bool reproduced = false;
+  int confirmations = 0;  // Of kConfirmRuns reruns of `minimal`.
+  bool confirmed = false;
+  double find_s = 0;
+  double shrink_s = 0;
+  ShrinkStats shrink;
+  std::vector<std::string> notes;
+};
+
+struct Totals {
+  std::uint64_t programs = 0, steps = 0, connections = 0, requests = 0;
+};
+
+class Explorer {
+ public:
+  explicit Explorer(ExploreConfig config) : config_(std::move(config)) {}
+
+  const ExploreConfig& config() const { return config_; }
+  const RunOptions& options() const { return config_.options; }
+
+  // Starts the --exec server, or checks that the --target answers.
+  // Returns "" or why the target cannot be explored.
+  asio::awaitable<std::string> start() {
+    if (!config_.exec_command.empty()) {
+      supervisor_ = std::make_unique<ServerSupervisor>(config_.exec_command,
+                                                       options().scaled(std::chrono::seconds(10)));
+      if (std::string error = co_await supervisor_->start(); !error.empty()) {
+        co_return "the --exec command could not be started: " + error;
+      }
+      config_.options.endpoint = supervisor_->endpoint();
+      target_ = supervisor_->command_line();
+    } else {
+      target_ = config_.target_name;
+    }
+    const ProbeResult probe =
+        co_await run_startup_probe(options(), fmt::format("startup/explore/{}", options().seed));
+    if (probe.outcome == ProbeOutcome::kUnreachable) {
+      co_return "target unreachable: " + probe.finding->details;
+    }
+    if (probe.finding) {
+      fmt::print("note: start-up probe: {} (SPEC {}); exploring anyway\n", probe.finding->title,
+                 probe.finding->rule);
+    }
+    co_return std::string();
+  }
+
+  void stop() {
+    if (supervisor_) supervisor_->stop();
+  }
+
+  const std::string& target() const { return target_; }
+
+  // A fresh server for a rerun (--exec); a --target server is used as it is.
+  asio::awaitable<bool> fresh() {
+    if (!supervisor_) co_return true;
+    std::string note;
+    const std::string error = co_await supervisor_->restart(note);
+    if (!note.empty()) fmt::print("note: {}\n", note);
+    if (!error.empty()) {
+      fmt::print("kvconform: the server could not be restarted: {}\n", error);
+      co_return false;
+    }
+    config_.options.endpoint = supervisor_->endpoint();
+    co_return co_await accepting();
+  }
+
+  // Whether the restarted server accepts a connection within a second.
+  // The supervisor can report a restarted server ready a moment before it
+  // accepts (seen on Linux: the first connects of a program were refused),
+  // which would make every rerun fail SPEC 7.2.
+  asio::awaitable<bool> accepting() {
+    const auto executor = co_await asio::this_coro::executor;
+    asio::steady_timer pause(executor);
+    for (int i = 0; i < 100; ++i) {
+      asio::ip::tcp::socket probe(executor);
+      const auto [ec] = co_await probe.async_connect(options().endpoint,
+                                                     asio::as_tuple(asio::use_awaitable));
+      if (!ec) co_return true;
+      pause.expires_after(std::chrono::milliseconds(10));
+      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    fmt::print("kvconform: the restarted server does not accept connections\n");
+    co_return false;
+  }
+
+  asio::awaitable<ProgramRun> run(const Program& program, std::uint64_t index) {
+    ExecutorConfig exec;
+    exec.options = options();
+    exec.key_prefix = fmt::format("x{}.{}.{}/", options().seed, index, ++attempt_);
+    exec.strict = config_.strict;
+    co_return co_await run_program(program, exec);
+  }
+
+  // Whether `program` fails with `rule` on a fresh server.
+  asio::awaitable<bool> fails_with(Program program, std::uint64_t index, std::string rule,
+                                   ProgramRun* keep) {
+    if (!co_await fresh()) co_return false;
+    ProgramRun r = co_await run(program, index);
+    const bool same = r.failure && r.failure->rule == rule;
+    if (!supervisor_ && r.server_down) target_down_ = true;
+    if (same && keep != nullptr) *keep = std::move(r);
+    co_return same;
+  }
+
+  asio::awaitable<Investigation> investigate(const Program& program, std::uint64_t index,
+                                             ProgramRun first, double find_s) {
+    Investigation inv;
+    inv.program_index = index;
+    inv.original = program;
+    inv.minimal = program;
+    inv.failure = *first.failure;
+    inv.wire_log = first.wire_log;
+    inv.find_s = find_s;
+    const std::string rule = first.failure->rule;
+    if (!supervisor_ && first.server_down) {
+      inv.notes.push_back(
+          "not rerun or shrunk: the --target server stopped answering; run with "
+          "--exec so that kvconform can restart it");
+      inv.confirmed = true;
+      co_return inv;
+    }
+    fmt::print("  rerunning it{}...\n", supervisor_ ? " on a fresh server" : "");
+    std::fflush(stdout);
+    ProgramRun again;
+    for (int i = 0; i < kReproduceTries && !inv.reproduced && !target_down_; ++i) {
+      inv.reproduced = co_await fails_with(program, index, rule, &again);
+    }
+    if (!inv.reproduced) {
+      inv.notes.push_back(fmt::format("did not fail again in {} reruns{}", kReproduceTries,
+                                      supervisor_ ? " on a fresh server" : ""));
+      co_return inv;
+    }
+    fmt::print("  reproduced; shrinking (at most {:.0f} s, {} runs)...\n", config_.shrink_budget_s,
+               kMaxShrinkRuns);
+    std::fflush(stdout);
+    const Clock::time_point shrink_start = Clock::now();
+    const StillFails still_fails = [this, index, rule](const Program& candidate) {
+      return fails_with(candidate, index, rule, nullptr);
+    };
+    inv.minimal = co_await shrink_program(
+        program, still_fails,
+        std::chrono::milliseconds(static_cast<long long>(config_.shrink_budget_s * 1000)),
+        kMaxShrinkRuns, inv.shrink);
+    inv.shrink_s = seconds_since(shrink_start);
+    ProgramRun confirm;
+    for (int i = 0; i < kConfirmRuns; ++i) {
+      ProgramRun r;
+      if (co_await fails_with(inv.minimal, index, rule, &r)) {
+        if (inv.confirmations++ == 0) confirm = std::move(r);
+      }
+    }
+    if (inv.confirmations < kConfirmNeeded && inv.shrink.accepted > 0) {
+      inv.notes.push_back(fmt::format(
+          "the shrunk program failed only {} of {} reruns; the original program is reported",
+          inv.confirmations, kConfirmRuns));
+      inv.minimal = program;
+      inv.confirmations = 0;
+      for (int i = 0; i < kConfirmRuns; ++i) {
+        ProgramRun r;
+        if (co_await fails_with(inv.minimal, index, rule, &r)) {
+          if (inv.confirmations++ == 0) confirm = std::move(r);
+        }
+      }
+    }
+    inv.confirmed = inv.confirmations >= kConfirmNeeded;
+    if (inv.confirmations > 0) {
+      inv.failure = *confirm.failure;
+      inv.wire_log = confirm.wire_log;
+    } else {
+      inv.failure = *again.failure;
+      inv.wire_log = again.wire_log;
+    }
+    co_return inv;
+  }
+
+  std::uint64_t attempt_ = 0;
+  bool target_down_ = false;
+
+ private:
+  ExploreConfig config_;
+  std::unique_ptr<ServerSupervisor> supervisor_;
+  std::string target_;
+};
+
+GeneratorConfig generator_config(const ExploreConfig& c) {
+  GeneratorConfig g;
+  g.seed = c.options.seed;
+  g.connections = c.connections;
+  g.max_steps = c.max_steps;
+  g.profile = c.options.profile;
+  g.max_frame_bytes = c.options.max_frame_bytes;
+  g.drip_interval = c.options.drip_interval;
+  return g;
+}
+
+std::string profile_name(const RunOptions& o) {
+  return o.profile == Profile::kSequential ? "sequential" : "concurrent";
+}
+
+ExploreScript script_of(const ExploreConfig& c, const Investigation& inv) {
+  ExploreScript s;
+  s.program = inv.minimal;
+  s.profile = profile_name(c.options);
+  s.max_frame_bytes = c.options.max_frame_bytes;
+  s.seed = c.options.seed;
+  s.program_index = inv.program_index;
+  s.failure = inv.failure;
+  return s;
+}
+
+RunReport base_report(const ExploreConfig& config, const std::string& target) {
+  RunReport report;
+  report.target = target;
+  report.profile = profile_name(config.options);
+  report.seed = config.options.seed;
+  report.started = iso_now();
+  report.strict = config.strict;
+  return report;
+}
+
+CaseReport explore_case(const ExploreConfig& config) {
+  CaseReport r;
+  r.id = "explore";
+  r.title = "random programs checked against the spec's model (kvconform --explore)";
+  r.rerun = fmt::format("{} --explore --seed {} --budget-s {:g}", config.rerun_prefix,
+                        config.options.seed, config.budget_s);
+  return r;
+}
+
+std::string totals_text(const Totals& t, double seconds) {
+  return fmt::format(
+      "{} programs, {} steps, {} connections, {} requests in {:.1f} s ({:.0f} "
+      "steps/s)",
+      t.programs, t.steps, t.connections, t.requests, seconds,
+      seconds > 0 ? static_cast<double>(t.steps) / seconds : 0.0);
+}
+
+void fill_failure_case(CaseReport& r, const ExploreConfig& config, const Investigation& inv,
+                       const Totals& totals) {
+  r.rule = inv.failure.rule;
+  r.level = inv.failure.level;
+  r.expected = fmt::format("{}: {}", where(inv.failure), inv.failure.expected);
+  r.observed = inv.failure.observed;
+  r.result = !inv.confirmed                        ? Result::kFlaky
+             : inv.failure.level == Level::kShould ? Result::kLenient
+                                                   : Result::kFail;
+  r.wire_log = inv.wire_log;
+  r.notes.push_back(fmt::format("found by program {} of seed {}, {:.1f} s into the run ({})",
+                                inv.program_index, config.options.seed, inv.find_s,
+                                totals_text(totals, inv.find_s)));
+  if (inv.reproduced) {
+    r.notes.push_back(fmt::format(
+        "shrunk from {} steps / {} request bytes to {} steps / {} request bytes over {} "
+        "connection(s), in {:.1f} s and {} runs{}; the minimal program failed {} of {} reruns",
+        inv.original.steps.size(), program_request_bytes(inv.original), inv.minimal.steps.size(),
+        program_request_bytes(inv.minimal), program_connections(inv.minimal), inv.shrink_s,
+        inv.shrink.runs, inv.shrink.out_of_budget ? " (shrinking ran out of budget)" : "",
+        inv.confirmations, kConfirmRuns));
+  }
+  for (const std::string& note : inv.notes) r.notes.push_back(note);
+  std::string steps = "minimal program:";
+  for (const std::string& line : describe_program(inv.minimal)) steps += "\n" + line;
+  r.notes.push_back(steps);
+  if (!config.save_script.empty()) {
+    r.rerun = fmt::format("{} --replay {}", config.rerun_prefix, config.save_script);
+  }
+}
+
+void print_investigation(const ExploreConfig& config, const Investigation& inv) {
+  fmt::print(
+      "\nminimal failing program ({} steps, {} request bytes, {} connection(s); shrunk "
+      "from {} steps / {} bytes in {:.1f} s, {} runs; failed {} of {} reruns):\n",
+      inv.minimal.steps.size(), program_request_bytes(inv.minimal),
+      program_connections(inv.minimal), inv.original.steps.size(),
+      program_request_bytes(inv.original), inv.shrink_s, inv.shrink.runs, inv.confirmations,
+      kConfirmRuns);
+  for (const std::string& line : describe_program(inv.minimal)) fmt::print("  {}\n", line);
+  fmt::print(
+      "  then: every connection drained, every key read back, histories checked, "
+      "liveness checked\n");
+  fmt::print("  fails SPEC {} {}:\n    expected: {}\n    seen:     {}\n", inv.failure.rule,
+             where(inv.failure), inv.failure.expected, inv.failure.observed);
+  const std::string json = script_to_json(script_of(config, inv));
+  if (!config.save_script.empty()) {
+    std::ofstream out(config.save_script, std::ios::binary);
+    out << json;
+    if (out) {
+      fmt::print("\nscript saved to {}; replay it with:\n  {} --replay {}\n", config.save_script,
+                 config.rerun_prefix, config.save_script);
+    } else {
+      fmt::print(stderr, "kvconform: cannot write {}\n", config.save_script);
+    }
+  }
+  fmt::print("\nJSON script (kvconform --replay FILE runs it):\n{}", json);
+}
+
+class Progress {
+ public:
+  explicit Progress(bool on) : on_(on) {}
+  void show(const Totals& t, double elapsed, double budget) {
+    if (!on_) return;
+    const auto now = Clock::now();
+    if (now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    fmt::print("\r  {:5.1f}/{:.0f} s  programs {}  steps {}  connections {}  {:.0f} steps/s   ",
+               elapsed, budget, t.programs, t.steps, t.connections,
+               elapsed > 0 ? static_cast<double>(t.steps) / elapsed : 0.0);
+    std::fflush(stdout);
+    shown_ = true;
+  }
+  void clear() {
+    if (!shown_) return;
+    fmt::print("\r{:80}\r", "");
+    shown_ = false;
+  }
+
+ private:
+  bool on_;
+  bool shown_ = false;
+  Clock::time_point last_{};
+};
+
+asio::awaitable<RunReport> explore(ExploreConfig config) {
+  Explorer explorer(config);
+  const Clock::time_point start = Clock::now();
+  if (const std::string error = co_await explorer.start(); !error.empty()) {
+    fmt::print(stderr, "kvconform: {}\n", error);
+    explorer.stop();
+    RunReport report = base_report(config, config.target_name);
+    report.aborted = error;
+    co_return report;
+  }
+  fmt::print(
+      "kvconform --explore: against {} (profile {}, seed {}, budget {:g} s, {} "
+      "connections, up to {} steps per program, max LEN {})\n",
+      explorer.target(), profile_name(config.options), config.options.seed, config.budget_s,
+      config.connections, config.max_steps, config.options.max_frame_bytes);
+  std::fflush(stdout);
+  const GeneratorConfig generator = generator_config(config);
+  Totals totals;
+  Progress progress(config.progress);
+  std::optional<Investigation> found;
+  std::optional<Investigation> unconfirmed;
+  for (std::uint64_t index = 1; seconds_since(start) < config.budget_s; ++index) {
+    const Program program = generate_program(generator, index);
+    ProgramRun run = co_await explorer.run(program, index);
+    ++totals.programs;
+    totals.steps += run.steps;
+    totals.connections += run.connections;
+    totals.requests += run.requests;
+    progress.show(totals, seconds_since(start), config.budget_s);
+    if (std::getenv("KV_EXPLORE_TRACE") != nullptr) {
+      fmt::print("trace: program {} {} steps {:.0f} ms\n", index, run.steps, run.duration_ms);
+      for (const WireEntry& e : run.wire_log) {
+        if (e.dir == WireDirection::kInfo && e.note.find("waited") != std::string::npos) {
+          fmt::print("   {}\n", wire_entry_head(e));
+        }
+      }
+    }
+    if (!run.failure) continue;
+    progress.clear();
+    const double find_s = seconds_since(start);
+    fmt::print("program {} (after {:.1f} s, {} programs, {} steps) fails SPEC {} {}: {}\n", index,
+               find_s, totals.programs, totals.steps, run.failure->rule, where(*run.failure),
+               run.failure->observed.substr(0, 300));
+    std::fflush(stdout);
+    Investigation inv = co_await explorer.investigate(program, index, std::move(run), find_s);
+    if (inv.confirmed) {
+      found = std::move(inv);
+      break;
+    }
+    fmt::print("  not confirmed: {}; exploring on\n",
+               inv.notes.empty() ? std::string("?") : inv.notes.back());
+    if (!unconfirmed) unconfirmed = std::move(inv);
+    if (explorer.target_down_) break;
+    if (!co_await explorer.fresh()) break;
+  }
+  progress.clear();
+  explorer.stop();
+  const double elapsed = seconds_since(start);
+  RunReport report = base_report(config, explorer.target());
+  CaseReport r = explore_case(config);
+  const Investigation* shown = found ? &*found : unconfirmed ? &*unconfirmed : nullptr;
+  if (shown != nullptr) {
+    fill_failure_case(r, config, *shown, totals);
+    print_investigation(config, *shown);
+  } else {
+    r.result = Result::kPass;
+    r.notes.push_back("nothing found: " + totals_text(totals, elapsed));
+  }
+  r.duration_ms = elapsed * 1000;
+  report.cases.push_back(std::move(r));
+  report.summary.add(report.cases.back().result);
+  report.duration_ms = elapsed * 1000;
+  fmt::print("explore: {}\n", totals_text(totals, elapsed));
+  if (shown != nullptr) {
+    fmt::print(
+        "explore-result: outcome={} rule={} find_s={:.2f} programs={} shrink_s={:.2f} "
+        "shrink_runs={} steps={} bytes={} connections={} original_steps={} "
+        "original_bytes={} reproduced={}/{}\n",
+        found ? "found" : "unconfirmed", shown->failure.rule, shown->find_s, shown->program_index,
+        shown->shrink_s, shown->shrink.runs, shown->minimal.steps.size(),
+        program_request_bytes(shown->minimal), program_connections(shown->minimal),
+        shown->original.steps.size(), program_request_bytes(shown->original), shown->confirmations,
+        kConfirmRuns);
+  } else {
+    fmt::print(
+        "explore-result: outcome=none programs={} steps={} connections={} requests={} "
+        "seconds={:.1f}\n",
+        totals.programs, totals.steps, totals.connections, totals.requests, elapsed);
+  }
+  co_return report;
+}
+
+asio::awaitable<RunReport> replay(ExploreConfig config) {
+  std::string error;
+  const std::optional<ExploreScript> script = load_script(config.replay, error);
+  if (!script) {
+    fmt::print(stderr, "kvconform: {}\n", error);
+    RunReport report = base_report(config, config.target_name);
+    report.aborted = error;
+    co_return report;
+  }
+  config.options.profile =
+      script->profile == "sequential" ? Profile::kSequential : Profile::kConcurrent;
+  config.options.max_frame_bytes = script->max_frame_bytes;
+  Explorer explorer(config);
+  if (const std::string failed = co_await explorer.start(); !failed.empty()) {
+    fmt::print(stderr, "kvconform: {}\n", failed);
+    explorer.stop();
+    RunReport report = base_report(config, config.target_name);
+    report.aborted = failed;
+    co_return report;
+  }
+  fmt::print("kvconform --replay {}: {} steps against {} (profile {}, max LEN {})\n", config.replay,
+             script->program.steps.size(), explorer.target(), script->profile,
+             script->max_frame_bytes);
+  for (const std::string& line : describe_program(script->program)) fmt::print("  {}\n", line);
+  if (script->failure) {
+    fmt::print("  saved with: SPEC {} {}: {}\n", script->failure->rule, where(*script->failure),
+               script->failure->observed.substr(0, 300));
+  }
+  explorer.attempt_ = static_cast<std::uint64_t>(
+      std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
+  const Clock::time_point start = Clock::now();
+  const ProgramRun run = co_await explorer.run(script->program, script->program_index);
+  explorer.stop();
+  fmt::print(
+      "\nwire log (times from the program's start; conn 90 reads every key back, conn 99 "
+      "is the liveness check):\n{}\n",
+      format_wire_log(run.wire_log));
+  RunReport report = base_report(config, explorer.target());
+  CaseReport r = explore_case(config);
+  r.id = "explore/replay";
+  r.title = "replay of " + config.replay;
+  r.rerun = fmt::format("{} --replay {}", config.rerun_prefix, config.replay);
+  r.wire_log = run.wire_log;
+  r.duration_ms = seconds_since(start) * 1000;
+  if (run.failure) {
+    r.rule = run.failure->rule;
+    r.level = run.failure->level;
+    r.result = run.failure->level == Level::kShould ? Result::kLenient : Result::kFail;
+    r.expected = fmt::format("{}: {}", where(*run.failure), run.failure->expected);
+    r.observed = run.failure->observed;
+    fmt::print("FAIL: SPEC {} {}\n  expected: {}\n  seen:     {}\n", run.failure->rule,
+               where(*run.failure), run.failure->expected, run.failure->observed);
+  } else {
+    fmt::print("PASS: the program ran as the spec says\n");
+  }
+  report.cases.push_back(std::move(r));
+  report.summary.add(report.cases.back().result);
+  report.duration_ms = seconds_since(start) * 1000;
+  co_return report;
+}
+
+}  // namespace
+
+asio::awaitable<RunReport> explore_server(ExploreConfig config) {
+  co_return co_await explore(std::move(config));
+}
+
+asio::awaitable<RunReport> replay_script(ExploreConfig config) {
+  co_return co_await replay(std::move(config));
+}
+
+}  // namespace kv

@@ -1,0 +1,117 @@
+// An explore program: the steps kvconform --explore fires at a server,
+// across a few connections. A program is plain data: the generator makes
+// it, the executor runs it, the shrinker cuts it down and the script file
+// stores it, so one program replays identically anywhere.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "conformance/stream_shapes.h"
+
+namespace kv {
+
+// What a request entry of a send step puts on the wire.
+enum class RequestOp {
+  kPut,           // {key, value, kind 3}.
+  kGet,           // {key, kind 1}; `value` and `status`, if set, must be ignored (SPEC 5.4).
+  kOtherKind,     // {kind: `kind`}, a kind that is not a request (SPEC 5.6).
+  kGarbageBody,   // A well-framed body that does not parse: `value` is the body (SPEC 4.4).
+  kFramingError,  // A frame that breaks SPEC 2 or 3: see FramingClass.
+};
+
+// How a request's body is written. Every form but kCanonical is legal
+// proto3 that a server must read like the canonical one (SPEC 4.2, 4.5).
+enum class BodyForm {
+  kCanonical,
+  kUnknownFields,     // Unknown fields of every wire type around the known ones.
+  kExplicitDefaults,  // Default-valued fields written out.
+  kNonMinimalVarint,  // The kind as a non-minimal varint.
+  kRepeatedFields,    // Key and kind written twice: the last occurrence wins.
+};
+
+// The framing errors of SPEC 6.6.
+enum class FramingClass {
+  kLengthTooSmall,  // LEN `len` in 0..4, then `value` bytes.
+  kLengthTooLarge,  // LEN `len` above the maximum, then `value` bytes.
+  kBadFooter,       // A PUT of key=value whose footer's last byte is wrong.
+};
+
+struct Request {
+  RequestOp op = RequestOp::kGet;
+  std::string key;           // Logical key: the run's private prefix goes before it.
+  std::string value;         // See RequestOp.
+  std::uint32_t kind = 0;    // kOtherKind.
+  std::uint32_t status = 0;  // The status field sent (0 = left out).
+  BodyForm form = BodyForm::kCanonical;
+  FramingClass framing = FramingClass::kLengthTooSmall;  // kFramingError.
+  std::uint32_t len = 0;                                 // kFramingError LEN.
+  // kPut: when non-zero, the value is cut or padded with 'x' so that the
+  // frame's LEN is exactly this (whatever the run's key prefix).
+  std::uint32_t fill_len = 0;
+  // More than 1: the request is sent this many times, back to back, the
+  // i-th with the key suffixed "#i" (a burst that stays cheap to store).
+  std::uint32_t repeat = 1;
+};
+
+enum class StepAction {
+  kSend,        // The requests, coalesced into one buffer, written in `shape`.
+  kRead,        // Read every response due on the connection.
+  kReadSlowly,  // The same, one response at a time, `ms` apart.
+  kPause,       // Nothing for `ms` milliseconds.
+  kHalfClose,   // Shut down the sending side (FIN); read what is due; expect a close.
+  kClose,       // Close without reading what is due.
+  kReset,       // Close with a reset (RST), dropping what is due.
+  kChurn,       // Open and close `count` connections without sending a byte.
+};
+
+// How a send step's bytes are cut into writes: one of the stream shapes of
+// stream_shapes.h, stored by its parameters.
+struct WriteShape {
+  ShapeKind kind = ShapeKind::kWhole;
+  std::size_t cut = 0;         // kSplitAt: the offset of the second write.
+  std::uint64_t seed = 0;      // kRandomChunks.
+  std::size_t max_chunk = 64;  // kRandomChunks.
+  int drip_ms = 50;            // kSlowDrip: the pause between bytes.
+
+  static WriteShape whole() { return {}; }
+  static WriteShape split_at(std::size_t cut) { return {ShapeKind::kSplitAt, cut}; }
+  static WriteShape byte_by_byte() { return {ShapeKind::kByteByByte}; }
+  static WriteShape random_chunks(std::uint64_t seed, std::size_t max_chunk) {
+    return {ShapeKind::kRandomChunks, 0, seed, max_chunk};
+  }
+  static WriteShape slow_drip(int ms) { return {ShapeKind::kSlowDrip, 0, 0, 64, ms}; }
+  // The stream shape that performs it.
+  StreamShape stream_shape() const;
+};
+
+struct Step {
+  StepAction action = StepAction::kSend;
+  int conn = 0;  // Connection slot, 0-based.
+  std::vector<Request> requests;
+  WriteShape shape;
+  // kSend: the last `hold` bytes are not sent now (a client that stalls in
+  // the middle of its last frame). They go first in the connection's next
+  // send; a close, reset or half-close drops them (a truncated frame).
+  std::uint32_t hold = 0;
+  int ms = 0;     // kPause, kReadSlowly.
+  int count = 0;  // kChurn.
+};
+
+struct Program {
+  std::vector<Step> steps;
+};
+
+// The program as numbered lines for people: "3. c2 send [PUT "k" = "v",
+// GET "k"] in one write".
+std::vector<std::string> describe_program(const Program& program);
+std::string describe_step(const Step& step);
+std::string describe_request(const Request& request);
+
+// Size measures for reports and the shrinker: steps, the connections used,
+// and the request bytes the program sends (frames it would write).
+std::size_t program_connections(const Program& program);
+std::uint64_t program_request_bytes(const Program& program);
+
+}  // namespace kv

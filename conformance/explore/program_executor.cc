@@ -1,0 +1,618 @@
+#include "conformance/explore/program_executor.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cstdlib>
+#include <deque>
+#include <memory>
+
+#include "codec/message_builders.h"
+#include "conformance/case_helpers.h"
+#include "conformance/explore/request_encoding.h"
+#include "conformance/liveness.h"
+#include "conformance/messages.h"
+#include "conformance/wire_session.h"
+
+namespace kv {
+
+namespace {
+
+namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+using Millis = std::chrono::milliseconds;
+
+// Connection numbers in the wire log besides the program's (1, 2, ...).
+constexpr int kChurnConnection = 80;
+constexpr int kFinalReadConnection = 90;
+// A send that has not finished after this long makes the client read the
+// responses due meanwhile: the server may stop reading while its output
+// is backed up (SPEC 8.1).
+constexpr Millis kDrainAfter{300};
+constexpr Millis kDrainPoll{100};
+// Sends to a connection the sequential server has not accepted yet stay
+// below this, so that they fit in the kernel's buffers.
+constexpr std::size_t kQueuedSendLimit = 8 * 1024;
+// A response larger than this, or a pipeline longer than this, is given
+// the bulk timeout.
+constexpr std::size_t kBulkValueBytes = 256 * 1024;
+constexpr std::size_t kBulkPipeline = 300;
+// A slow read pauses between its first responses only, so that a slow
+// read of a long pipeline stays short.
+constexpr int kSlowReads = 20;
+// The pause before the final reads when the client closed a connection in
+// the middle of a frame.
+constexpr Millis kAfterTruncation{50};
+
+struct Conn {
+  int id = 0;
+  std::unique_ptr<WireSession> session;
+  enum class State { kNone, kOpen, kHalfClosed } state = State::kNone;
+  std::deque<Expectation> due;         // Whole requests whose response is due, in order.
+  std::optional<Expectation> partial;  // The request whose last bytes are held back.
+  std::string held;                    // Those bytes.
+  std::deque<std::pair<ReadEvent, double>> inbox;  // Read while a send was blocked.
+  Clock::time_point last_send;
+  std::uint64_t order = 0;  // When it was opened (the sequential server serves in this order).
+  int answered = 0;         // Responses read on it.
+  bool queued = false;      // Sequential: opened while another connection was served.
+};
+
+// A send in progress, shared by the writer and the reader that drains
+// responses while the writer is blocked.
+struct SendState {
+  bool done = false;
+  std::size_t written = 0;
+  std::string error;
+  asio::steady_timer* wake = nullptr;
+};
+
+class Executor {
+ public:
+  explicit Executor(const ExecutorConfig& config) : config_(config), model_(config.strict) {}
+
+  asio::awaitable<ProgramRun> run(const Program& program) {
+    ProgramRun run;
+    for (const Step& s : program.steps) {
+      if (s.conn >= 0 && static_cast<std::size_t>(s.conn) >= conns_.size()) {
+        conns_.resize(s.conn + 1);
+      }
+    }
+    for (std::size_t i = 0; i < conns_.size(); ++i) conns_[i].id = static_cast<int>(i) + 1;
+    for (std::size_t i = 0; i < program.steps.size() && !failure_; ++i) {
+      step_ = static_cast<int>(i);
+      const double t0 = now();
+      co_await execute(program.steps[i]);
+      if (std::getenv("KV_EXPLORE_TRACE") != nullptr && now() - t0 > 200) {
+        fmt::print("   slow step {:.0f} ms: {}\n", now() - t0,
+                   describe_step(program.steps[i]).substr(0, 200));
+      }
+      ++run.steps;
+    }
+    step_ = -1;
+    if (!failure_) co_await epilogue();
+    for (Conn& c : conns_) {
+      if (c.session) c.session->close();
+    }
+    log_.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
+    const Liveness alive = co_await check_liveness(opts(), log_, config_.key_prefix + "live");
+    if (!alive.alive) {
+      run.server_down = true;
+      std::string observed = "after the program, " + alive.problem;
+      if (failure_) {
+        observed += fmt::format(" (first symptom, at step {}: {} — {})", failure_->step + 1,
+                                failure_->expected, failure_->observed);
+      }
+      failure_ =
+          ExploreFailure{"7.2", Level::kMust, failure_ ? failure_->step : -1,
+                         "the server still serves a new connection after the program", observed};
+    }
+    run.failure = failure_;
+    run.wire_log = log_.entries();
+    run.connections = opened_;
+    run.requests = requests_;
+    run.duration_ms = log_.elapsed_ms();
+    co_return run;
+  }
+
+ private:
+  const RunOptions& opts() const { return config_.options; }
+  double now() const { return log_.elapsed_ms(); }
+  bool sequential() const { return opts().profile == Profile::kSequential; }
+
+  void fail(std::string rule, std::string expected, std::string observed,
+            Level level = Level::kMust) {
+    if (failure_) return;
+    failure_ =
+        ExploreFailure{std::move(rule), level, step_, std::move(expected), std::move(observed)};
+  }
+  void fail(ExploreFailure f) {
+    if (!failure_) failure_ = std::move(f);
+  }
+
+  // The connection the sequential server serves: the earliest opened of
+  // those still open.
+  const Conn* served() const {
+    const Conn* first = nullptr;
+    for (const Conn& c : conns_) {
+      if (c.state != Conn::State::kNone && (first == nullptr || c.order < first->order)) first = &c;
+    }
+    return first;
+  }
+  bool may_read(const Conn& c) const {
+    if (!sequential()) return true;
+    const Conn* first = served();
+    return first == nullptr || first == &c;
+  }
+
+  bool other_holds(const Conn& c) const {
+    return std::any_of(conns_.begin(), conns_.end(), [&](const Conn& o) {
+      return &o != &c && o.state != Conn::State::kNone && !o.held.empty();
+    });
+  }
+
+  asio::awaitable<bool> open(Conn& c) {
+    ConnectResult r = co_await WireSession::connect(
+        opts().endpoint, log_, c.id, opts().response_timeout(), opts().max_frame_bytes);
+    if (!r.session) {
+      fail("7.1", "a new connection is accepted", r.error);
+      co_return false;
+    }
+    ++opened_;
+    const bool queued = sequential() && served() != nullptr;
+    Conn fresh;
+    fresh.id = c.id;
+    fresh.session = std::move(r.session);
+    c = std::move(fresh);
+    c.queued = queued;
+    c.state = Conn::State::kOpen;
+    c.order = ++order_;
+    c.last_send = Clock::now();
+    co_return true;
+  }
+
+  // Gives up the held bytes: the frame they end is truncated and must not
+  // take effect (SPEC 6.5).
+  void drop_partial(Conn& c) {
+    if (c.partial && c.partial->op == RequestOp::kPut && !c.partial->bad_body) {
+      model_.forbid(c.partial->key, c.partial->value, "6.5");
+    }
+    c.partial.reset();
+    c.held.clear();
+  }
+
+  // The client closes or resets `c` with responses still due: the PUTs
+  // among them may or may not have taken effect.
+  void abandon(Conn& c) {
+    for (const Expectation& e : c.due) {
+      if (e.op == RequestOp::kPut) model_.taint(e.key);
+    }
+    c.due.clear();
+    c.inbox.clear();
+    drop_partial(c);
+    c.state = Conn::State::kNone;
+  }
+
+  // A GET may answer a large value stored earlier: once the program has
+  // sent one, every response gets the bulk timeout.
+  Millis timeout_for(const Conn& c, const Expectation& e) const {
+    if (big_values_ || e.value.size() > kBulkValueBytes || c.due.size() > kBulkPipeline) {
+      return opts().bulk_timeout();
+    }
+    return opts().response_timeout();
+  }
+
+  asio::awaitable<std::pair<ReadEvent, double>> next_event(Conn& c, Millis timeout) {
+    if (!c.inbox.empty()) {
+      auto front = std::move(c.inbox.front());
+      c.inbox.pop_front();
+      co_return front;
+    }
+    ReadEvent event = co_await c.session->read_frame(timeout);
+    co_return std::pair{std::move(event), now()};
+  }
+
+  static bool is_end(const ReadEvent& e) {
+    return e.kind == ReadEventKind::kEof || e.kind == ReadEventKind::kReset ||
+           e.kind == ReadEventKind::kIoError;
+  }
+
+  // Reads every response due on `c`, `gap_ms` apart, judging each.
+  asio::awaitable<void> read_due(Conn& c, int gap_ms) {
+    if (c.state == Conn::State::kNone || !may_read(c)) co_return;
+    int slow_reads = 0;
+    while (!c.due.empty() && !failure_) {
+      const Expectation e = c.due.front();
+      auto [event, at] = co_await next_event(c, timeout_for(c, e));
+      c.due.pop_front();
+      std::vector<const Expectation*> later;
+      for (const Expectation& d : c.due) later.push_back(&d);
+      if (auto f = model_.judge(e, event, at, later)) {
+        if (event.kind == ReadEventKind::kTimeout && other_holds(c) && !sequential()) {
+          f->rule = "11.3";
+          f->expected += " (another connection stalled in the middle of a frame must not delay it)";
+        } else if (is_end(event) && c.state == Conn::State::kHalfClosed) {
+          f->rule = "8.2";
+          f->expected += " (every request before the client's FIN is answered)";
+        } else if (is_end(event) && c.answered == 0 && c.queued) {
+          f->rule = "11.2";
+          f->expected += " (a connection that waited its turn is then served in full)";
+        } else if (is_end(event) && c.answered == 0 && f->rule.rfind("5.", 0) == 0 &&
+                   f->rule != "5.6") {
+          f->rule = "7.1";
+          f->expected += " (the server serves every connection it accepts)";
+        }
+        fail(std::move(*f));
+        co_return;
+      }
+      ++c.answered;
+      if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
+        co_await pause(Millis(gap_ms));
+      }
+    }
+  }
+
+  // Reads what is due on a half-closed connection, then expects the
+  // server to close it (SPEC 8.2, 6.5).
+  asio::awaitable<void> settle(Conn& c, bool truncated) {
+    co_await read_due(c, 0);
+    if (failure_ || c.state != Conn::State::kHalfClosed) co_return;
+    auto [event, at] = co_await next_event(c, opts().response_timeout());
+    if (!is_end(event)) {
+      fail(truncated ? "6.5" : "8.2",
+           fmt::format("after the client's FIN{} and the answers, the server closes the "
+                       "connection (within {} ms here)",
+                       truncated ? " in the middle of a frame" : "",
+                       opts().response_timeout().count()),
+           describe_event(event));
+    }
+    c.session->close();
+    c.state = Conn::State::kNone;
+  }
+
+  // The writer half of a send: the planned writes, with their gaps.
+  asio::awaitable<void> write_chunks(Conn& c, std::string bytes, std::vector<std::size_t> plan,
+                                     Millis gap, SendState& st) {
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i < plan.size(); ++i) {
+      if (i > 0 && gap.count() > 0) co_await pause(gap);
+      Check sent = co_await c.session->send(std::string_view(bytes).substr(offset, plan[i]),
+                                            opts().bulk_timeout());
+      if (sent) {
+        st.error = sent->observed;
+        break;
+      }
+      offset += plan[i];
+      st.written = offset;
+    }
+    st.done = true;
+    if (st.wake != nullptr) st.wake->cancel();
+  }
+
+  // The reader half: once the writes have been blocked for a while, reads
+  // the responses due, so that a server that stops reading while its
+  // output is backed up (SPEC 8.1) can go on.
+  asio::awaitable<void> drain_while_writing(Conn& c, SendState& st) {
+    asio::steady_timer wake(co_await asio::this_coro::executor);
+    st.wake = &wake;
+    wake.expires_after(kDrainAfter);
+    co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+    while (!st.done) {
+      if (c.inbox.size() >= c.due.size()) {
+        wake.expires_after(kDrainPoll);
+        co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      ReadEvent event = co_await c.session->read_frame(kDrainPoll);
+      if (event.kind == ReadEventKind::kTimeout) continue;
+      const bool end = is_end(event);
+      c.inbox.emplace_back(std::move(event), now());
+      if (end) break;
+    }
+    st.wake = nullptr;
+  }
+
+  asio::awaitable<SendState> send_shaped(Conn& c, std::string bytes, const StreamShape& shape) {
+    SendState st;
+    std::vector<std::size_t> plan = plan_writes(shape, bytes.size());
+    c.last_send = Clock::now();
+    co_await (write_chunks(c, std::move(bytes), std::move(plan), shape.gap, st) &&
+              drain_while_writing(c, st));
+    c.last_send = Clock::now();
+    co_return st;
+  }
+
+  // Makes `c` ready for a send: open, not half-closed, not idle so long
+  // that the server may have timed it out (SPEC 9.1).
+  asio::awaitable<bool> ready(Conn& c) {
+    if (c.state == Conn::State::kOpen &&
+        Clock::now() - c.last_send > opts().idle_timeout * 6 / 10) {
+      log_.info(c.id, "idle for over 60% of the idle timeout: closed and reopened");
+      co_await read_due(c, 0);
+      if (failure_) co_return false;
+      abandon(c);
+      c.session->close();
+    }
+    if (c.state == Conn::State::kHalfClosed) {
+      co_await settle(c, false);
+      if (failure_) co_return false;
+    }
+    if (c.state == Conn::State::kNone) co_return co_await open(c);
+    co_return true;
+  }
+
+  asio::awaitable<void> do_send(Conn& c, const Step& s) {
+    if (!co_await ready(c)) co_return;
+    if (sequential() && !may_read(c) &&
+        std::any_of(s.requests.begin(), s.requests.end(),
+                    [](const Request& r) { return r.op == RequestOp::kFramingError; })) {
+      // Its close could not be timed: the server reads it only later.
+      log_.info(c.id,
+                "not sent: a framing error on a connection the sequential server has not "
+                "accepted yet");
+      co_return;
+    }
+    const double invoke = now();
+    std::string bytes = c.held;
+    std::vector<std::pair<Expectation, std::size_t>> frames;  // Expectation, end offset.
+    if (c.partial) frames.emplace_back(*c.partial, bytes.size());
+    std::optional<std::size_t> bad_frame_at;
+    for (const Request& r : s.requests) {
+      if (r.op == RequestOp::kFramingError) {
+        bad_frame_at = bytes.size();
+        if (r.framing == FramingClass::kBadFooter) {
+          model_.forbid(request_key(r, config_.key_prefix, 0), r.value, "6.2");
+        }
+        bytes += encode_request(r, config_.key_prefix);
+        ++requests_;
+        break;
+      }
+      for (std::uint32_t i = 0; i < std::max<std::uint32_t>(1, r.repeat); ++i) {
+        const Request one = concrete_copy(r, config_.key_prefix, i);
+        bytes += encode_one(one);
+        frames.emplace_back(model_.expect(r, one, step_, c.id, invoke), bytes.size());
+        big_values_ |= one.value.size() > kBulkValueBytes;
+        ++requests_;
+      }
+    }
+    if (sequential() && !may_read(c) && bytes.size() > kQueuedSendLimit) {
+      log_.info(c.id,
+                "not sent: too large for a connection the sequential server has not "
+                "accepted yet");
+      co_return;
+    }
+    // The held bytes go out first, in this send.
+    c.partial.reset();
+    c.held.clear();
+    std::size_t hold = 0;
+    if (s.hold > 0 && !bad_frame_at && !frames.empty()) {
+      const std::size_t last_start = frames.size() > 1 ? frames[frames.size() - 2].second : 0;
+      const std::size_t last_size = frames.back().second - std::max(last_start, std::size_t{0});
+      if (last_size > 1) hold = std::min<std::size_t>(s.hold, last_size - 1);
+    }
+    const std::string to_send = bytes.substr(0, bytes.size() - hold);
+    const SendState st = co_await send_shaped(c, to_send, s.shape.stream_shape());
+    if (hold > 0 && st.error.empty()) {
+      c.partial = frames.back().first;
+      c.held = bytes.substr(bytes.size() - hold);
+      frames.pop_back();
+    }
+    for (const auto& [e, end] : frames) {
+      if (end <= st.written || bad_frame_at) {
+        model_.sent(e);
+        c.due.push_back(e);
+      } else if (e.op == RequestOp::kPut) {
+        model_.taint(e.key);
+      }
+    }
+    if (bad_frame_at) {
+      co_await finish_framing_error(c);
+      co_return;
+    }
+    if (st.error.empty()) co_return;
+    // The server closed the connection in the middle of a valid stream.
+    const bool slow = s.shape.stream_shape().gap.count() > 0;
+    co_await read_due(c, 0);
+    if (failure_) co_return;
+    fail(slow              ? "9.2"
+         : c.answered == 0 ? "7.1"
+                           : "5.7",
+         slow ? "a connection that delivers a byte at least every 100 ms is not timed out"
+              : "the server reads every valid request it is sent and keeps the connection open",
+         st.error);
+  }
+
+  // After a framing error: the complete requests before it are answered
+  // (SPEC 6.3), then at most one error frame, then a close within the
+  // bound (6.1). A reset may cut the answers short; that is not held
+  // against the server.
+  asio::awaitable<void> finish_framing_error(Conn& c) {
+    double since = now();
+    while (!c.due.empty() && !failure_) {
+      const Expectation e = c.due.front();
+      auto [event, at] = co_await next_event(c, timeout_for(c, e));
+      c.due.pop_front();
+      if (event.kind == ReadEventKind::kReset) {
+        log_.info(c.id, "reset before every answer arrived: the rest is not judged");
+        abandon(c);
+        co_return;
+      }
+      std::vector<const Expectation*> later;
+      for (const Expectation& d : c.due) later.push_back(&d);
+      if (auto f = model_.judge(e, event, at, later)) {
+        f->rule = event.kind == ReadEventKind::kEof || event.kind == ReadEventKind::kTimeout
+                      ? "6.3"
+                      : f->rule;
+        if (f->rule == "6.3") f->expected += " (before the close that follows a framing error)";
+        fail(std::move(*f));
+        co_return;
+      }
+      since = at;
+    }
+    const Millis bound = opts().close_bound();
+    const auto left = [&] {
+      return std::max(Millis(1), bound - Millis(static_cast<long long>(now() - since)));
+    };
+    const std::string expected = fmt::format(
+        "within {} ms of the framing error: at most one error frame {}, then a close (SPEC 6.1)",
+        bound.count(), describe_message(make_error_response()));
+    auto [event, at] = co_await next_event(c, left());
+    if (event.kind == ReadEventKind::kFrame && same_message(event.message, make_error_response())) {
+      auto [second, when] = co_await next_event(c, left());
+      if (!is_end(second)) {
+        fail("6.1", expected,
+             second.kind == ReadEventKind::kTimeout
+                 ? "the error frame arrived, but the connection was not closed"
+                 : "after the error frame: " + describe_event(second));
+      }
+    } else if (!is_end(event)) {
+      fail("6.1", expected, describe_event(event));
+    }
+    abandon(c);
+    c.session->close();
+  }
+
+  asio::awaitable<void> churn(int count) {
+    for (int i = 0; i < count && !failure_; ++i) {
+      ConnectResult r =
+          co_await WireSession::connect(opts().endpoint, log_, kChurnConnection,
+                                        opts().response_timeout(), opts().max_frame_bytes);
+      if (!r.session) {
+        fail("7.1", "a new connection is accepted", r.error);
+        co_return;
+      }
+      ++opened_;
+      r.session->close();
+    }
+  }
+
+  asio::awaitable<void> execute(const Step& s) {
+    Conn* c =
+        s.conn >= 0 && static_cast<std::size_t>(s.conn) < conns_.size() ? &conns_[s.conn] : nullptr;
+    switch (s.action) {
+      case StepAction::kSend:
+        if (c != nullptr && !s.requests.empty()) co_await do_send(*c, s);
+        break;
+      case StepAction::kRead:
+        if (c != nullptr) co_await read_due(*c, 0);
+        break;
+      case StepAction::kReadSlowly:
+        if (c != nullptr) co_await read_due(*c, std::max(1, s.ms));
+        break;
+      case StepAction::kPause:
+        co_await pause(Millis(std::clamp(s.ms, 0, 1000)));
+        break;
+      case StepAction::kHalfClose:
+        if (c != nullptr && c->state == Conn::State::kOpen) {
+          const bool truncated = c->partial.has_value();
+          drop_partial(*c);
+          c->session->shutdown_send();
+          c->state = Conn::State::kHalfClosed;
+          if (may_read(*c)) co_await settle(*c, truncated);
+        }
+        break;
+      case StepAction::kClose:
+      case StepAction::kReset:
+        if (c != nullptr && c->state != Conn::State::kNone) {
+          closed_on_partial_ |= c->partial.has_value();
+          abandon(*c);
+          if (s.action == StepAction::kReset) {
+            c->session->reset();
+          } else {
+            c->session->close();
+          }
+        }
+        break;
+      case StepAction::kChurn:
+        co_await churn(std::clamp(s.count, 0, 200));
+        break;
+    }
+  }
+
+  // Drains every connection in the order the server serves them, then
+  // reads every key back and checks the histories.
+  asio::awaitable<void> epilogue() {
+    std::vector<Conn*> live;
+    for (Conn& c : conns_) {
+      if (c.state != Conn::State::kNone) live.push_back(&c);
+    }
+    std::sort(live.begin(), live.end(),
+              [](const Conn* a, const Conn* b) { return a->order < b->order; });
+    for (Conn* c : live) {
+      const bool truncated = c->partial.has_value();
+      if (truncated && c->state == Conn::State::kOpen) {
+        // End the stream inside the frame and wait for the server's close:
+        // by then it has handled the truncation (SPEC 6.5).
+        drop_partial(*c);
+        c->session->shutdown_send();
+        c->state = Conn::State::kHalfClosed;
+      }
+      co_await settle(*c, truncated);
+      if (failure_) co_return;
+      if (c->state != Conn::State::kNone) {
+        drop_partial(*c);
+        c->session->close();
+        c->state = Conn::State::kNone;
+      }
+    }
+    if (closed_on_partial_) {
+      // A connection closed in the middle of a frame: give the server a
+      // moment to see the end of its stream before reading the keys back.
+      co_await pause(kAfterTruncation);
+    }
+    const std::vector<std::string> keys = model_.keys();
+    if (!keys.empty()) {
+      Conn final;
+      final.id = kFinalReadConnection;
+      log_.info(0, fmt::format("final reads: GET every key of the program on a fresh connection "
+                               "({})",
+                               kFinalReadConnection));
+      if (!co_await open(final)) co_return;
+      std::string bytes;
+      const double invoke = now();
+      for (const std::string& key : keys) {
+        Request get;
+        get.op = RequestOp::kGet;
+        get.key = key;
+        bytes += encode_one(get);
+        final.due.push_back(model_.expect(get, get, -1, kFinalReadConnection, invoke));
+      }
+      const SendState st = co_await send_shaped(final, bytes, StreamShape::whole());
+      if (!st.error.empty()) {
+        fail("7.1", "the server reads the final GETs", st.error);
+        co_return;
+      }
+      co_await read_due(final, 0);
+      final.session->close();
+      if (failure_) co_return;
+    }
+    if (auto f = model_.check_histories()) fail(std::move(*f));
+  }
+
+  const ExecutorConfig& config_;
+  SpecModel model_;
+  WireLog log_;
+  std::vector<Conn> conns_;
+  std::optional<ExploreFailure> failure_;
+  int step_ = -1;
+  std::uint64_t order_ = 0;
+  std::size_t opened_ = 0;
+  std::size_t requests_ = 0;
+  bool big_values_ = false;
+  bool closed_on_partial_ = false;
+};
+
+}  // namespace
+
+asio::awaitable<ProgramRun> run_program(const Program& program, const ExecutorConfig& config) {
+  Executor executor(config);
+  co_return co_await executor.run(program);
+}
+
+}  // namespace kv

@@ -1,0 +1,41 @@
+// Runs one explore program against a server over real connections
+// (WireSession), has every response judged by the spec model, and after
+// the last step drains every connection, reads back every key on a fresh
+// connection, checks each key's history for linearizability and checks
+// that the server still serves new connections (SPEC 7.2).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "conformance/explore/program.h"
+#include "conformance/explore/spec_model.h"
+#include "conformance/run_options.h"
+#include "conformance/wire_log.h"
+
+namespace kv {
+
+struct ExecutorConfig {
+  RunOptions options;      // Endpoint, profile, maximum LEN, timeouts.
+  std::string key_prefix;  // Private to this run of this program.
+  bool strict = false;     // Judge SHOULD rules too (SPEC 4.5).
+};
+
+struct ProgramRun {
+  std::optional<ExploreFailure> failure;
+  // The liveness check after the program failed: the server crashed or
+  // wedged (the failure is then SPEC 7.2).
+  bool server_down = false;
+  std::vector<WireEntry> wire_log;
+  std::size_t steps = 0;        // Steps executed.
+  std::size_t connections = 0;  // Connections opened.
+  std::size_t requests = 0;     // Request frames sent.
+  double duration_ms = 0;
+};
+
+boost::asio::awaitable<ProgramRun> run_program(const Program& program,
+                                               const ExecutorConfig& config);
+
+}  // namespace kv

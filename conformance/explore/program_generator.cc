@@ -1,0 +1,363 @@
+#include "conformance/explore/program_generator.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+
+namespace kv {
+
+namespace {
+
+// Bodies that do not parse as a KeyValueMessage (SPEC 4.4).
+const char* const kGarbageBodies[] = {
+    "\xff\xff",  // Field 0 / bad tag.
+    "\x0a\x05"
+    "ab",        // A string field longer than the body.
+    "\x0f",      // Wire type 7.
+    "\x18",      // A varint field with no value.
+    "\x1a\x01",  // Kind with a length-delimited wire type, cut short.
+};
+
+// Invalid UTF-8 pieces (SPEC 4.3): a stray byte, an overlong form, an
+// encoded surrogate, a cut sequence.
+const char* const kBadUtf8[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe6\x97"};
+
+class Generator {
+ public:
+  Generator(const GeneratorConfig& config, std::uint64_t index)
+      : config_(config), rng_(config.seed * 0x9E3779B97F4A7C15ULL + index * 1000003ULL + 17) {}
+
+  Program make() {
+    make_key_pool();
+    Program p;
+    const int steps = uniform(1, std::max(1, config_.max_steps));
+    current_ = 0;
+    while (static_cast<int>(p.steps.size()) < steps) add_step(p);
+    // add_step may add a few steps at once; any prefix is a program.
+    p.steps.resize(static_cast<std::size_t>(steps));
+    return p;
+  }
+
+ private:
+  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
+  template <class T>
+  const T& pick(const std::vector<T>& items) {
+    return items[static_cast<std::size_t>(uniform(0, static_cast<int>(items.size()) - 1))];
+  }
+  std::string ascii(int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += static_cast<char>('a' + uniform(0, 25));
+    return s;
+  }
+
+  void make_key_pool() {
+    const int families = uniform(1, 4);
+    for (int f = 0; f < families; ++f) {
+      switch (uniform(0, 11)) {
+        case 0:
+          keys_.push_back("");
+          break;
+        case 1:
+          keys_.push_back(std::string("a\0b", 3));
+          keys_.push_back(std::string("a\0c", 3));
+          break;
+        case 2:
+          keys_.push_back("\xc3\xa9t\xc3\xa9");
+          keys_.push_back("e\xcc\x81t\xc3\xa9");
+          break;
+        case 3:
+          keys_.push_back("Key");
+          keys_.push_back("key");
+          break;
+        case 4: {
+          // Long keys sharing a prefix: they collide in a store that cuts keys.
+          const int len = pick(std::vector<int>{200, 250, 255, 256, 300, 600, 1100});
+          const std::string common = ascii(len);
+          keys_.push_back(common + "1");
+          keys_.push_back(common + "2");
+          break;
+        }
+        case 5:
+          keys_.push_back("k@EOF@");
+          break;
+        case 6:
+          keys_.push_back("\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80");
+          break;
+        case 7:
+          keys_.push_back("k ");
+          keys_.push_back("k");
+          break;
+        default:
+          keys_.push_back(fmt::format("k{}", ascii(uniform(1, 3))));
+          break;
+      }
+    }
+    if (keys_.size() < 2) keys_.push_back(fmt::format("k{}", ascii(2)));
+  }
+
+  std::string key() {
+    if (chance(0.02)) return std::string(kBadUtf8[uniform(0, 3)]) + "k";
+    return pick(keys_);
+  }
+
+  std::string value(Request& r) {
+    const std::string tag = fmt::format("{}", ++values_);
+    switch (uniform(0, 19)) {
+      case 0:
+      case 1:
+        return "";
+      case 2:
+        return fmt::format("v@EOF@{}{}", tag, std::string("\x07\x00\x00\x00\x18\x03@EOF@", 11));
+      case 3:
+        return fmt::format("v\xc3\xa4rde{}", tag);
+      case 4:
+        return std::string("v\0", 2) + tag;
+      case 5:
+        if (chance(0.3)) return std::string(kBadUtf8[uniform(0, 3)]) + tag;
+        return fmt::format("v{}", tag);
+      case 6:
+        if (chance(0.4)) {
+          // Large: a response over 64 KiB, within the frame maximum.
+          const std::uint32_t size =
+              std::min<std::uint32_t>(uniform(65 * 1024, 400 * 1024), config_.max_frame_bytes / 2);
+          if (size > 16) return fmt::format("{}/{}", tag, std::string(size, 'L'));
+        }
+        return fmt::format("v{}", tag);
+      case 7:
+        if (chance(0.4)) {
+          // Exactly at (or just under) the maximum LEN (SPEC 3.1).
+          r.fill_len = config_.max_frame_bytes - (chance(0.6) ? 0 : uniform(1, 3));
+          return tag + "/";
+        }
+        return fmt::format("v{}", tag);
+      default:
+        return fmt::format("v{}{}", tag, ascii(uniform(0, 6)));
+    }
+  }
+
+  BodyForm form() {
+    if (!chance(0.25)) return BodyForm::kCanonical;
+    return static_cast<BodyForm>(uniform(1, 4));
+  }
+
+  Request request() {
+    Request r;
+    const int roll = uniform(0, 99);
+    r.form = form();
+    if (roll < 44) {
+      r.op = RequestOp::kPut;
+      r.key = key();
+      r.value = value(r);
+      if (chance(0.05)) r.status = chance(0.5) ? 1 : 7;
+    } else if (roll < 88) {
+      r.op = RequestOp::kGet;
+      r.key = key();
+      if (chance(0.05)) r.value = fmt::format("g{}", ++values_);
+      if (chance(0.05)) r.status = chance(0.5) ? 1 : 7;
+    } else if (roll < 95) {
+      r.op = RequestOp::kOtherKind;
+      r.kind = pick(std::vector<std::uint32_t>{0, 2, 4, 5, 100, 0xFFFFFFFFU});
+      if (chance(0.3)) r.key = key();
+    } else {
+      r.op = RequestOp::kGarbageBody;
+      r.value = kGarbageBodies[uniform(0, 4)];
+      r.form = BodyForm::kCanonical;
+    }
+    return r;
+  }
+
+  Request framing_error() {
+    Request r;
+    r.op = RequestOp::kFramingError;
+    const std::uint32_t max = config_.max_frame_bytes;
+    switch (uniform(0, 2)) {
+      case 0:
+        r.framing = FramingClass::kLengthTooSmall;
+        r.len = static_cast<std::uint32_t>(uniform(0, 4));
+        if (chance(0.5)) r.value = ascii(uniform(1, 8));
+        break;
+      case 1:
+        r.framing = FramingClass::kLengthTooLarge;
+        r.len = pick(std::vector<std::uint32_t>{max + 1, max + 1000, 0xFFFFFFFFU});
+        if (r.len <= max) r.len = 0xFFFFFFFFU;
+        if (chance(0.3)) r.value = ascii(uniform(1, 8));
+        break;
+      default:
+        r.framing = FramingClass::kBadFooter;
+        r.key = key();
+        r.value = fmt::format("bf{}", ++values_);
+        break;
+    }
+    return r;
+  }
+
+  // A burst of many small frames in one write: a PUT or GET per key
+  // "#i", or LEN-5 frames (the empty body, an unknown kind 0).
+  Request burst() {
+    Request r;
+    if (chance(0.6)) {
+      r.op = chance(0.5) ? RequestOp::kPut : RequestOp::kGet;
+      r.key = fmt::format("b{}", ascii(1));
+      r.value = r.op == RequestOp::kPut ? fmt::format("p{}", ++values_) : "";
+      r.repeat = static_cast<std::uint32_t>(uniform(200, 700));
+    } else {
+      r.op = RequestOp::kOtherKind;
+      r.kind = 0;
+      r.repeat = static_cast<std::uint32_t>(uniform(3000, 6500));
+    }
+    return r;
+  }
+
+  WriteShape shape(std::size_t bytes) {
+    const int roll = uniform(0, 99);
+    if (roll < 50 || bytes < 2) return WriteShape::whole();
+    const int cut = static_cast<int>(std::min<std::size_t>(bytes - 1, 1U << 30U));
+    if (roll < 65) return WriteShape::split_at(static_cast<std::size_t>(uniform(1, cut)));
+    if (bytes > 64 * 1024) {
+      // Many tiny writes of a large buffer take long and test nothing more.
+      return WriteShape::random_chunks(rng_(), static_cast<std::size_t>(uniform(4096, 65536)));
+    }
+    if (roll < 85)
+      return WriteShape::random_chunks(rng_(), static_cast<std::size_t>(uniform(1, 64)));
+    if (roll < 93 && bytes <= 300) return WriteShape::byte_by_byte();
+    if (bytes <= 40 && roll >= 97)
+      return WriteShape::slow_drip(static_cast<int>(config_.drip_interval.count()));
+    return WriteShape::random_chunks(rng_(), 16);
+  }
+
+  int conn_for_step() {
+    if (config_.profile == Profile::kSequential) return current_;
+    return uniform(0, std::max(1, config_.connections) - 1);
+  }
+
+  std::size_t rough_size(const std::vector<Request>& requests) {
+    std::size_t n = 0;
+    for (const Request& r : requests) {
+      n += (r.key.size() + r.value.size() + 16) * std::max<std::uint32_t>(1, r.repeat) + r.fill_len;
+    }
+    return n;
+  }
+
+  void add_send(Program& p, int conn, bool with_error) {
+    Step s;
+    s.action = StepAction::kSend;
+    s.conn = conn;
+    const int roll = uniform(0, 99);
+    int count = roll < 55 ? 1 : roll < 85 ? uniform(2, 4) : roll < 95 ? uniform(5, 20) : 0;
+    bool bursted = false;
+    if (count == 0) {
+      s.requests.push_back(burst());
+      bursted = true;
+    }
+    for (int i = 0; i < count; ++i) s.requests.push_back(request());
+    if (with_error) s.requests.push_back(framing_error());
+    const std::size_t size = rough_size(s.requests);
+    s.shape = shape(size);
+    if (!with_error && chance(0.12)) {
+      // Stall in the last frame, often inside its footer.
+      s.hold = chance(0.5) ? static_cast<std::uint32_t>(uniform(1, 5))
+                           : static_cast<std::uint32_t>(uniform(1, 40));
+    }
+    p.steps.push_back(s);
+    if (s.hold > 0 && chance(0.3)) {
+      // End the stream inside that frame: a truncated frame (SPEC 6.5).
+      Step end;
+      end.action = chance(0.5) ? StepAction::kHalfClose : StepAction::kClose;
+      end.conn = conn;
+      p.steps.push_back(end);
+    }
+    if (!bursted && s.hold == 0 && !with_error && chance(0.35)) {
+      // Read the answers at once: operations that do not overlap in time
+      // let the model check more than linearizability allows for overlaps.
+      Step read;
+      read.action = StepAction::kRead;
+      read.conn = conn;
+      p.steps.push_back(read);
+    }
+    if (bursted && chance(0.5)) {
+      // Leave the burst's answers unread: reset or close at once.
+      Step end;
+      end.action = chance(0.6) ? StepAction::kReset : StepAction::kClose;
+      end.conn = conn;
+      p.steps.push_back(end);
+    }
+  }
+
+  // The sequential profile serves one connection at a time: other
+  // connections only queue a small request now and then.
+  void add_queued_send(Program& p) {
+    Step s;
+    s.action = StepAction::kSend;
+    s.conn = (current_ + 1) % config_.connections;
+    Request r;
+    r.op = chance(0.5) ? RequestOp::kPut : RequestOp::kGet;
+    r.key = pick(keys_);
+    r.value = r.op == RequestOp::kPut ? fmt::format("q{}", ++values_) : "";
+    s.requests.push_back(r);
+    p.steps.push_back(s);
+  }
+
+  void add_step(Program& p) {
+    const int conn = conn_for_step();
+    const int roll = uniform(0, 999);
+    Step s;
+    s.conn = conn;
+    if (roll < 500) {
+      add_send(p, conn, false);
+      return;
+    }
+    if (roll < 560) {
+      add_send(p, conn, true);
+      if (config_.profile == Profile::kSequential) next_connection();
+      return;
+    }
+    if (config_.profile == Profile::kSequential && config_.connections > 1 && roll < 620) {
+      add_queued_send(p);
+      return;
+    }
+    if (roll < 760) {
+      s.action = StepAction::kRead;
+    } else if (roll < 790) {
+      s.action = StepAction::kReadSlowly;
+      s.ms = uniform(1, 60);
+    } else if (roll < 850) {
+      s.action = StepAction::kPause;
+      s.ms = chance(0.4) ? uniform(230, 450) : uniform(5, 120);
+    } else if (roll < 900) {
+      s.action = StepAction::kHalfClose;
+    } else if (roll < 940) {
+      s.action = StepAction::kClose;
+    } else if (roll < 965) {
+      s.action = StepAction::kReset;
+    } else if (roll < 985) {
+      s.action = StepAction::kChurn;
+      s.count = chance(0.3) ? uniform(60, 80) : uniform(1, 5);
+    } else {
+      s.action = StepAction::kRead;
+    }
+    p.steps.push_back(s);
+    if (config_.profile == Profile::kSequential &&
+        (s.action == StepAction::kHalfClose || s.action == StepAction::kClose ||
+         s.action == StepAction::kReset)) {
+      next_connection();
+    }
+  }
+
+  void next_connection() { current_ = (current_ + 1) % std::max(1, config_.connections); }
+
+  const GeneratorConfig& config_;
+  std::mt19937_64 rng_;
+  std::vector<std::string> keys_;
+  int values_ = 0;
+  int current_ = 0;
+};
+
+}  // namespace
+
+Program generate_program(const GeneratorConfig& config, std::uint64_t index) {
+  return Generator(config, index).make();
+}
+
+}  // namespace kv

@@ -1,0 +1,240 @@
+#include "conformance/explore/shrinker.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace kv {
+
+namespace {
+
+namespace asio = boost::asio;
+using Clock = std::chrono::steady_clock;
+
+bool uses_conn(const Step& s) {
+  return s.action != StepAction::kPause && s.action != StepAction::kChurn;
+}
+
+// Every simplification of one step that makes it smaller or plainer.
+std::vector<Step> simpler_steps(const Step& s) {
+  std::vector<Step> out;
+  const auto with = [&](auto change) {
+    Step copy = s;
+    change(copy);
+    out.push_back(std::move(copy));
+  };
+  switch (s.action) {
+    case StepAction::kPause:
+      if (s.ms > 1) with([](Step& c) { c.ms /= 2; });
+      return out;
+    case StepAction::kChurn:
+      if (s.count > 1) with([](Step& c) { c.count = c.count * 3 / 4; });
+      if (s.count > 1) with([](Step& c) { c.count -= 1; });
+      return out;
+    case StepAction::kReadSlowly:
+      with([](Step& c) { c.action = StepAction::kRead; });
+      return out;
+    case StepAction::kReset:
+      with([](Step& c) { c.action = StepAction::kClose; });
+      return out;
+    case StepAction::kSend:
+      break;
+    default:
+      return out;
+  }
+  if (s.shape.kind != ShapeKind::kWhole) with([](Step& c) { c.shape = WriteShape::whole(); });
+  if (s.shape.kind == ShapeKind::kSlowDrip) {
+    with([](Step& c) { c.shape = WriteShape::byte_by_byte(); });
+  }
+  if (s.hold > 0) with([](Step& c) { c.hold = 0; });
+  for (std::size_t i = 0; i < s.requests.size(); ++i) {
+    const Request& r = s.requests[i];
+    const auto change = [&](auto f) { with([&](Step& c) { f(c.requests[i]); }); };
+    if (r.repeat > 1) {
+      change([](Request& q) { q.repeat = q.repeat / 2; });
+      change([](Request& q) { q.repeat -= 1; });
+    }
+    if (r.form != BodyForm::kCanonical) change([](Request& q) { q.form = BodyForm::kCanonical; });
+    if (r.status != 0) change([](Request& q) { q.status = 0; });
+    if (r.fill_len != 0) change([](Request& q) { q.fill_len = 0; });
+    if (r.value.size() > 1) {
+      change([](Request& q) { q.value.resize(q.value.size() / 2); });
+      change([](Request& q) { q.value = q.value.substr(q.value.size() / 2); });
+    }
+    if (!r.value.empty() && r.value != "v" && r.op != RequestOp::kGarbageBody) {
+      change([](Request& q) { q.value.assign(1, 'v'); });
+    }
+    if (r.key.size() > 1) {
+      change([](Request& q) { q.key.assign(1, 'k'); });
+      change([](Request& q) { q.key.resize(q.key.size() / 2); });
+      change([](Request& q) { q.key = q.key.substr(q.key.size() / 2); });
+    }
+  }
+  return out;
+}
+
+// The program with every value over 1 KiB cut to 16 bytes and no frame
+// filled to the maximum, or std::nullopt if it has none.
+std::optional<Program> without_large_values(Program p) {
+  bool changed = false;
+  for (Step& s : p.steps) {
+    for (Request& r : s.requests) {
+      if (r.value.size() > 1024 || r.fill_len != 0) {
+        r.value.resize(std::min<std::size_t>(r.value.size(), 16));
+        r.fill_len = 0;
+        changed = true;
+      }
+    }
+  }
+  if (!changed) return std::nullopt;
+  return p;
+}
+
+class Shrinker {
+ public:
+  Shrinker(const StillFails& still_fails, std::chrono::milliseconds budget, int max_runs,
+           ShrinkStats& stats)
+      : still_fails_(still_fails),
+        deadline_(Clock::now() + budget),
+        max_runs_(max_runs),
+        stats_(stats) {}
+
+  asio::awaitable<Program> run(Program best) {
+    best_ = std::move(best);
+    // Large values make every run slow (and a failing run waits for its
+    // timeouts): try without them first.
+    if (const std::optional<Program> small = without_large_values(best_)) {
+      co_await try_candidate(*small);
+    }
+    for (bool progress = true; progress && !exhausted();) {
+      progress = false;
+      progress |= co_await remove_steps();
+      progress |= co_await remove_connections();
+      progress |= co_await remove_requests();
+      progress |= co_await simplify();
+    }
+    stats_.out_of_budget = exhausted();
+    co_return compact_connections(best_);
+  }
+
+ private:
+  bool exhausted() const { return stats_.runs >= max_runs_ || Clock::now() >= deadline_; }
+
+  asio::awaitable<bool> try_candidate(Program candidate) {
+    if (exhausted()) co_return false;
+    ++stats_.runs;
+    asio::awaitable<bool> attempt = still_fails_(candidate);
+    const bool fails = co_await std::move(attempt);
+    if (!fails) co_return false;
+    ++stats_.accepted;
+    best_ = std::move(candidate);
+    co_return true;
+  }
+
+  // ddmin: removes chunks of steps, halving the chunk size down to one.
+  asio::awaitable<bool> remove_steps() {
+    bool any = false;
+    std::size_t chunk = std::max<std::size_t>(1, best_.steps.size() / 2);
+    while (!exhausted() && !best_.steps.empty()) {
+      bool removed = false;
+      for (std::size_t start = 0; start < best_.steps.size() && !exhausted();) {
+        Program candidate = best_;
+        const std::size_t end = std::min(candidate.steps.size(), start + chunk);
+        candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(start),
+                              candidate.steps.begin() + static_cast<std::ptrdiff_t>(end));
+        if (co_await try_candidate(std::move(candidate))) {
+          removed = any = true;
+        } else {
+          start += chunk;
+        }
+      }
+      if (chunk == 1 && !removed) break;
+      if (!removed) chunk = std::max<std::size_t>(1, chunk / 2);
+    }
+    co_return any;
+  }
+
+  asio::awaitable<bool> remove_connections() {
+    bool any = false;
+    std::set<int> conns;
+    for (const Step& s : best_.steps) {
+      if (uses_conn(s)) conns.insert(s.conn);
+    }
+    for (const int conn : conns) {
+      Program candidate = best_;
+      std::erase_if(candidate.steps, [&](const Step& s) { return uses_conn(s) && s.conn == conn; });
+      if (candidate.steps.size() == best_.steps.size()) continue;
+      any |= co_await try_candidate(std::move(candidate));
+    }
+    co_return any;
+  }
+
+  asio::awaitable<bool> remove_requests() {
+    bool any = false;
+    for (std::size_t i = 0; i < best_.steps.size(); ++i) {
+      for (std::size_t j = 0; i < best_.steps.size() && j < best_.steps[i].requests.size() &&
+                              best_.steps[i].requests.size() > 1;) {
+        Program candidate = best_;
+        auto& requests = candidate.steps[i].requests;
+        requests.erase(requests.begin() + static_cast<std::ptrdiff_t>(j));
+        if (co_await try_candidate(std::move(candidate))) {
+          any = true;
+        } else {
+          ++j;
+        }
+      }
+    }
+    co_return any;
+  }
+
+  asio::awaitable<bool> simplify() {
+    bool any = false;
+    for (std::size_t i = 0; i < best_.steps.size() && !exhausted(); ++i) {
+      // Keep simplifying this step while some simplification still fails.
+      for (bool again = true; again && i < best_.steps.size() && !exhausted();) {
+        again = false;
+        std::vector<Step> options = simpler_steps(best_.steps[i]);
+        for (std::size_t k = 0; k < options.size(); ++k) {
+          Program candidate = best_;
+          candidate.steps[i] = std::move(options[k]);
+          if (co_await try_candidate(std::move(candidate))) {
+            any = again = true;
+            break;
+          }
+        }
+      }
+    }
+    co_return any;
+  }
+
+  const StillFails& still_fails_;
+  Clock::time_point deadline_;
+  int max_runs_;
+  ShrinkStats& stats_;
+  Program best_;
+};
+
+}  // namespace
+
+Program compact_connections(Program program) {
+  std::map<int, int> renumber;
+  for (Step& s : program.steps) {
+    if (!uses_conn(s)) {
+      s.conn = 0;
+      continue;
+    }
+    const auto [it, added] = renumber.emplace(s.conn, static_cast<int>(renumber.size()));
+    s.conn = it->second;
+  }
+  return program;
+}
+
+asio::awaitable<Program> shrink_program(Program failing, const StillFails& still_fails,
+                                        std::chrono::milliseconds budget, int max_runs,
+                                        ShrinkStats& stats) {
+  Shrinker shrinker(still_fails, budget, max_runs, stats);
+  co_return co_await shrinker.run(std::move(failing));
+}
+
+}  // namespace kv

@@ -1,0 +1,305 @@
+// Unit tests of kvconform --explore's pure parts: the script format, the
+// generator's determinism, the shrinker (against a predicate that needs
+// no server), the request encodings and the spec model's judgements.
+// Properties (RapidCheck) range over seeds, program numbers, keys and
+// values; the examples pin the judgements to SPEC rules.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/system_executor.hpp>
+#include <boost/asio/use_future.hpp>
+
+#include "codec/frame_decoder.h"
+#include "codec/message_builders.h"
+#include "conformance/explore/program_generator.h"
+#include "conformance/explore/program_script.h"
+#include "conformance/explore/request_encoding.h"
+#include "conformance/explore/shrinker.h"
+#include "conformance/explore/spec_model.h"
+
+namespace kv {
+namespace {
+
+namespace asio = boost::asio;
+
+Request put(std::string key, std::string value) {
+  Request r;
+  r.op = RequestOp::kPut;
+  r.key = std::move(key);
+  r.value = std::move(value);
+  return r;
+}
+
+Request get(std::string key) {
+  Request r;
+  r.op = RequestOp::kGet;
+  r.key = std::move(key);
+  return r;
+}
+
+Step send(int conn, std::vector<Request> requests) {
+  Step s;
+  s.conn = conn;
+  s.requests = std::move(requests);
+  return s;
+}
+
+ReadEvent frame(const Message& m) {
+  ReadEvent e;
+  e.kind = ReadEventKind::kFrame;
+  e.message = m;
+  return e;
+}
+
+TEST(ExploreScript, RoundTripKeepsEveryFieldAndInvalidUtf8) {
+  ExploreScript script;
+  script.profile = "sequential";
+  script.max_frame_bytes = 1024;
+  script.seed = 7;
+  Request odd = put(std::string("a\0\xff", 3), "\xc0\x80");
+  odd.form = BodyForm::kRepeatedFields;
+  odd.status = 7;
+  odd.repeat = 3;
+  Request bad;
+  bad.op = RequestOp::kFramingError;
+  bad.framing = FramingClass::kLengthTooLarge;
+  bad.len = 0xFFFFFFFFU;
+  Step first = send(1, {odd, bad});
+  first.shape = WriteShape::split_at(5);
+  first.hold = 3;
+  Step churn;
+  churn.action = StepAction::kChurn;
+  churn.count = 65;
+  script.program.steps = {first, churn};
+  const std::string text = script_to_json(script);
+  std::string error;
+  const std::optional<ExploreScript> back = script_from_json(text, error);
+  ASSERT_TRUE(back) << error;
+  EXPECT_EQ(script_to_json(*back), text);
+  EXPECT_EQ(back->program.steps[0].requests[0].key, std::string("a\0\xff", 3));
+  EXPECT_EQ(back->program.steps[0].shape.cut, 5U);
+  EXPECT_EQ(back->profile, "sequential");
+}
+
+TEST(ExploreScript, RejectsOtherSchemasAndUnknownNames) {
+  std::string error;
+  EXPECT_FALSE(script_from_json(R"({"schema": "x", "steps": []})", error));
+  EXPECT_FALSE(script_from_json(
+      R"({"schema": "kvconform-explore-script/1", "steps": [{"action": "dance"}]})", error));
+  EXPECT_NE(error.find("dance"), std::string::npos);
+}
+
+TEST(ExploreGenerator, SameSeedAndIndexGiveTheSameProgram) {
+  GeneratorConfig config;
+  config.seed = 99;
+  ExploreScript a, b, c;
+  a.program = generate_program(config, 5);
+  b.program = generate_program(config, 5);
+  c.program = generate_program(config, 6);
+  EXPECT_EQ(script_to_json(a), script_to_json(b));
+  EXPECT_NE(script_to_json(a), script_to_json(c));
+}
+
+TEST(ExploreEncoding, EveryBodyFormDecodesToTheSameRequest) {
+  for (const BodyForm form :
+       {BodyForm::kCanonical, BodyForm::kUnknownFields, BodyForm::kExplicitDefaults,
+        BodyForm::kNonMinimalVarint, BodyForm::kRepeatedFields}) {
+    Request r = put("k", "v");
+    r.form = form;
+    r.status = 7;
+    FrameDecoder decoder;
+    const std::string bytes = encode_request(r, "p/");
+    decoder.feed({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+    Message m;
+    ASSERT_EQ(decoder.next(m).status, DecodeStatus::kFrame) << static_cast<int>(form);
+    EXPECT_EQ(m.key(), "p/k");
+    EXPECT_EQ(m.value(), "v");
+    EXPECT_EQ(m.kind(), 3U);
+    EXPECT_EQ(static_cast<int>(m.status()), 7);
+  }
+}
+
+TEST(ExploreEncoding, FillLenMakesTheFrameExactlyThatLong) {
+  Request r = put("k", "v");
+  r.fill_len = 1000;
+  const std::string bytes = encode_request(r, "prefix/");
+  EXPECT_EQ(bytes.size(), 1004U);
+}
+
+TEST(ExploreModel, PipelinedRequestsOfOneConnectionTakeEffectInOrder) {
+  // A GET sent right behind a PUT of the same key on one connection must
+  // see it, though both are pending at once.
+  SpecModel model(false);
+  const Request p = put("k", "v1");
+  const Request g = get("k");
+  const Expectation ep = model.expect(p, p, 0, 1, 0);
+  const Expectation eg = model.expect(g, g, 0, 1, 0);
+  model.sent(ep);
+  model.sent(eg);
+  EXPECT_FALSE(model.judge(ep, frame(make_put_ack()), 5, {&eg}));
+  EXPECT_FALSE(model.judge(eg, frame(make_get_miss("k")), 6, {}));
+  const auto f = model.check_histories();
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "5.1");  // One connection: the PUT must be stored.
+}
+
+TEST(ExploreModel, AcceptsExplicitDefaultsAndNamesWhatIsWrong) {
+  SpecModel model(false);
+  const Request p = put("k", "v");
+  const Expectation e = model.expect(p, p, 2, 1, 0);
+  model.sent(e);
+  Message ack = make_put_ack();
+  ack.set_key("");
+  EXPECT_FALSE(model.judge(e, frame(ack), 1, {}));
+  const Request g = get("never");
+  const Expectation miss = model.expect(g, g, 3, 1, 0);
+  model.sent(miss);
+  Message wrong = make_get_miss("never");
+  wrong.set_status(Ok);
+  const auto f = model.judge(miss, frame(wrong), 2, {});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "5.3");
+  EXPECT_EQ(f->step, 3);
+}
+
+TEST(ExploreModel, AResponseThatBelongsToALaterRequestIsOutOfOrder) {
+  SpecModel model(false);
+  Request other;
+  other.op = RequestOp::kOtherKind;
+  other.kind = 5;
+  const Request p = put("k", "v");
+  const Expectation first = model.expect(other, other, 0, 1, 0);
+  const Expectation second = model.expect(p, p, 0, 1, 0);
+  const auto f = model.judge(first, frame(make_put_ack()), 1, {&second});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "5.7");
+}
+
+TEST(ExploreShrinker, FindsTheOneStepThatMatters) {
+  Program p;
+  for (int i = 0; i < 20; ++i) p.steps.push_back(send(i % 3, {put("k" + std::to_string(i), "v")}));
+  p.steps[13].requests.push_back(get("culprit-with-a-long-key"));
+  p.steps[13].shape = WriteShape::byte_by_byte();
+  // Fails while some GET's key starts with "c".
+  const StillFails fails = [](const Program& candidate) -> asio::awaitable<bool> {
+    for (const Step& s : candidate.steps) {
+      for (const Request& r : s.requests) {
+        if (r.op == RequestOp::kGet && !r.key.empty() && r.key[0] == 'c') co_return true;
+      }
+    }
+    co_return false;
+  };
+  asio::io_context io;
+  ShrinkStats stats;
+  Program result;
+  asio::co_spawn(io, shrink_program(p, fails, std::chrono::seconds(10), 1000, stats),
+                 [&](std::exception_ptr e, Program shrunk) {
+                   ASSERT_FALSE(e);
+                   result = std::move(shrunk);
+                 });
+  io.run();
+  ASSERT_EQ(result.steps.size(), 1U);
+  ASSERT_EQ(result.steps[0].requests.size(), 1U);
+  EXPECT_EQ(result.steps[0].requests[0].key, "c");
+  EXPECT_EQ(result.steps[0].shape.kind, ShapeKind::kWhole);
+  EXPECT_EQ(result.steps[0].conn, 0);
+  EXPECT_GT(stats.accepted, 0);
+}
+
+// Runs the shrinker to completion on `p` with a predicate that needs no
+// server.
+Program shrink_now(const Program& p, const StillFails& fails, ShrinkStats& stats) {
+  asio::io_context io;
+  Program result;
+  bool done = false;
+  asio::co_spawn(io, shrink_program(p, fails, std::chrono::seconds(10), 2000, stats),
+                 [&](std::exception_ptr e, Program shrunk) {
+                   done = !e;
+                   result = std::move(shrunk);
+                 });
+  io.run();
+  RC_ASSERT(done);
+  return result;
+}
+
+GeneratorConfig any_generator_config() {
+  GeneratorConfig config;
+  config.seed = *rc::gen::arbitrary<std::uint64_t>();
+  config.connections = *rc::gen::inRange(1, 5);
+  config.max_steps = *rc::gen::inRange(1, 40);
+  config.profile = *rc::gen::element(Profile::kConcurrent, Profile::kSequential);
+  return config;
+}
+
+RC_GTEST_PROP(ExploreGenerator, ProgramsRespectTheirLimitsAndRoundTripAsScripts, ()) {
+  const GeneratorConfig config = any_generator_config();
+  const auto index = *rc::gen::inRange<std::uint64_t>(1, 100000);
+  ExploreScript script;
+  script.program = generate_program(config, index);
+  RC_ASSERT(!script.program.steps.empty());
+  RC_ASSERT(script.program.steps.size() <= static_cast<std::size_t>(config.max_steps));
+  for (const Step& step : script.program.steps) {
+    RC_ASSERT(step.conn >= 0);
+    RC_ASSERT(step.conn < config.connections);
+  }
+  const std::string text = script_to_json(script);
+  std::string error;
+  const std::optional<ExploreScript> back = script_from_json(text, error);
+  RC_ASSERT(back.has_value());
+  RC_ASSERT(script_to_json(*back) == text);
+}
+
+RC_GTEST_PROP(ExploreEncoding, PutsAndGetsOfAnyUtf8KeyDecodeAsSentInEveryForm_Rule4_2, ()) {
+  // Printable ASCII plus a NUL: always valid UTF-8 (SPEC 4.3).
+  const auto text = rc::gen::container<std::string>(
+      rc::gen::oneOf(rc::gen::inRange<char>(' ', '~'), rc::gen::just('\0')));
+  Request r = *rc::gen::element(put("", ""), get(""));
+  r.key = *text;
+  r.value = *text;
+  r.form = *rc::gen::element(BodyForm::kCanonical, BodyForm::kUnknownFields,
+                             BodyForm::kExplicitDefaults, BodyForm::kNonMinimalVarint,
+                             BodyForm::kRepeatedFields);
+  r.repeat = *rc::gen::inRange<std::uint32_t>(1, 4);
+  const std::string bytes = encode_request(r, "p/");
+  RC_ASSERT(bytes.size() == request_wire_bytes(r, "p/", kDefaultMaxFrameLen));
+  FrameDecoder decoder;
+  decoder.feed({reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()});
+  for (std::uint32_t copy = 0; copy < r.repeat; ++copy) {
+    Message m;
+    RC_ASSERT(decoder.next(m).status == DecodeStatus::kFrame);
+    const Request wire = concrete_copy(r, "p/", copy);
+    RC_ASSERT(m.key() == wire.key);
+    RC_ASSERT(m.kind() == (r.op == RequestOp::kPut ? 3U : 1U));
+    if (r.op == RequestOp::kPut) RC_ASSERT(m.value() == r.value);
+  }
+  Message rest;
+  RC_ASSERT(decoder.next(rest).status == DecodeStatus::kNeedMore);
+}
+
+RC_GTEST_PROP(ExploreShrinker, KeepsTheFailureAndNeverGrows, ()) {
+  GeneratorConfig config = any_generator_config();
+  Program p = generate_program(config, *rc::gen::inRange<std::uint64_t>(1, 1000));
+  // The failure: some step sends a GET of "culprit"; plant one.
+  const std::size_t at = *rc::gen::inRange<std::size_t>(0, p.steps.size());
+  p.steps.insert(p.steps.begin() + static_cast<std::ptrdiff_t>(at), send(0, {get("culprit")}));
+  const StillFails fails = [](const Program& candidate) -> asio::awaitable<bool> {
+    for (const Step& s : candidate.steps) {
+      if (s.action != StepAction::kSend) continue;
+      for (const Request& r : s.requests) {
+        if (r.op == RequestOp::kGet && r.key.find('c') != std::string::npos) co_return true;
+      }
+    }
+    co_return false;
+  };
+  ShrinkStats stats;
+  const Program shrunk = shrink_now(p, fails, stats);
+  RC_ASSERT(asio::co_spawn(asio::system_executor(), fails(shrunk), asio::use_future).get());
+  RC_ASSERT(shrunk.steps.size() == 1U);
+  RC_ASSERT(program_request_bytes(shrunk) <= program_request_bytes(p));
+  RC_ASSERT(!stats.out_of_budget);
+}
+
+}  // namespace
+}  // namespace kv
