@@ -24,6 +24,7 @@
 #include "conformance/client/client_mode.h"
 #include "conformance/console_report.h"
 #include "conformance/differential.h"
+#include "conformance/explore/explore_mode.h"
 #include "conformance/html_report.h"
 #include "conformance/json_report.h"
 #include "conformance/junit_report.h"
@@ -63,6 +64,13 @@ struct Cli {
   bool no_confirm = false;
   std::size_t steps = 400;
   bool no_color = false;
+  bool explore = false;
+  std::string replay;
+  double budget_s = 60;
+  double shrink_budget_s = 120;
+  int connections = 3;
+  int max_steps = 30;
+  std::string save_script;
 };
 
 std::optional<tcp::endpoint> resolve(const std::string& host_port, std::string& error) {
@@ -282,6 +290,54 @@ int run_client_side(const Cli& cli) {
   return kv::run_client_mode(std::move(config));
 }
 
+asio::awaitable<int> run_explore(Cli cli, kv::ExploreConfig config) {
+  kv::ConsoleReport console(stdout, cli.verbose, !cli.no_color && ::isatty(STDOUT_FILENO) != 0);
+  // GCC 12 miscompiles co_await inside a conditional expression.
+  kv::RunReport report;
+  if (cli.replay.empty()) {
+    report = co_await kv::explore_server(std::move(config));
+  } else {
+    report = co_await kv::replay_script(std::move(config));
+  }
+  co_return finish(cli, console, report);
+}
+
+// --explore or --replay (conformance/explore/explore_mode.h).
+int run_explore_side(const Cli& cli) {
+  if (cli.targets.size() + (cli.exec.empty() ? 0 : 1) != 1 || cli.differential) {
+    fmt::print(stderr, "kvconform: --explore and --replay need exactly one of --target HOST:PORT "
+                       "or --exec COMMAND\n");
+    return kExitUsage;
+  }
+  if (!cli.exec.empty() && cli.exec.find("{port}") == std::string::npos) {
+    fmt::print(stderr, "kvconform: --exec COMMAND must contain {{port}}\n");
+    return kExitUsage;
+  }
+  kv::ExploreConfig config;
+  config.options = base_options(cli);
+  if (!cli.targets.empty()) {
+    std::string error;
+    const auto endpoint = resolve(cli.targets.front(), error);
+    if (!endpoint) {
+      fmt::print(stderr, "kvconform: {}\n", error);
+      return kExitUsage;
+    }
+    config.options.endpoint = *endpoint;
+    config.target_name = cli.targets.front();
+  }
+  config.exec_command = cli.exec;
+  config.rerun_prefix = rerun_prefix(cli);
+  config.budget_s = cli.budget_s;
+  config.shrink_budget_s = cli.shrink_budget_s;
+  config.connections = cli.connections;
+  config.max_steps = cli.max_steps;
+  config.strict = cli.strict;
+  config.replay = cli.replay;
+  config.save_script = cli.save_script;
+  config.progress = ::isatty(STDOUT_FILENO) != 0;
+  return run_async(run_explore(cli, std::move(config)));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -339,6 +395,22 @@ int main(int argc, char** argv) {
   app.add_flag("--no-confirm", cli.no_confirm,
                "report failures without rerunning them alone first (faster, less certain)");
   app.add_flag("--no-color", cli.no_color, "no ANSI colours on the console");
+  app.add_flag("--explore", cli.explore,
+               "fire random programs at the server, check every response against the spec's "
+               "model, shrink the first failure to a minimal replayable script");
+  app.add_option("--replay", cli.replay, "run an explore script (JSON) once and show its wire log")
+      ->check(CLI::ExistingFile);
+  app.add_option("--budget-s", cli.budget_s, "explore: seconds to explore (default 60)")
+      ->check(CLI::Range(0.1, 86400.0));
+  app.add_option("--shrink-budget-s", cli.shrink_budget_s,
+                 "explore: seconds to shrink a failure (default 120)")
+      ->check(CLI::Range(0.0, 86400.0));
+  app.add_option("--connections", cli.connections, "explore: connections per program (default 3)")
+      ->check(CLI::Range(1, 16));
+  app.add_option("--max-steps", cli.max_steps, "explore: steps per program, at most (default 30)")
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--save-script", cli.save_script,
+                 "explore: write the minimal failing program's JSON script to this file");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -351,6 +423,7 @@ int main(int argc, char** argv) {
     return run_client_side(cli);
   }
 
+  if (cli.explore || !cli.replay.empty()) return run_explore_side(cli);
   if (cli.list) {
     kv::print_case_list(stdout, kv::all_cases());
     return 0;

@@ -276,6 +276,14 @@ RunReport base_report(const ExploreConfig& config, const std::string& target) {
   return report;
 }
 
+// The report of a run that could not start: `error` says why (exit 2).
+RunReport aborted_report(const ExploreConfig& config, const std::string& error) {
+  fmt::print(stderr, "kvconform: {}\n", error);
+  RunReport report = base_report(config, config.target_name);
+  report.aborted = error;
+  return report;
+}
+
 CaseReport explore_case(const ExploreConfig& config) {
   CaseReport r;
   r.id = "explore";
@@ -382,11 +390,8 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
   Explorer explorer(config);
   const Clock::time_point start = Clock::now();
   if (const std::string error = co_await explorer.start(); !error.empty()) {
-    fmt::print(stderr, "kvconform: {}\n", error);
     explorer.stop();
-    RunReport report = base_report(config, config.target_name);
-    report.aborted = error;
-    co_return report;
+    co_return aborted_report(config, error);
   }
   fmt::print(
       "kvconform --explore: against {} (profile {}, seed {}, budget {:g} s, {} "
@@ -473,22 +478,14 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
 asio::awaitable<RunReport> replay(ExploreConfig config) {
   std::string error;
   const std::optional<ExploreScript> script = load_script(config.replay, error);
-  if (!script) {
-    fmt::print(stderr, "kvconform: {}\n", error);
-    RunReport report = base_report(config, config.target_name);
-    report.aborted = error;
-    co_return report;
-  }
+  if (!script) co_return aborted_report(config, error);
   config.options.profile =
       script->profile == "sequential" ? Profile::kSequential : Profile::kConcurrent;
   config.options.max_frame_bytes = script->max_frame_bytes;
   Explorer explorer(config);
   if (const std::string failed = co_await explorer.start(); !failed.empty()) {
-    fmt::print(stderr, "kvconform: {}\n", failed);
     explorer.stop();
-    RunReport report = base_report(config, config.target_name);
-    report.aborted = failed;
-    co_return report;
+    co_return aborted_report(config, failed);
   }
   fmt::print("kvconform --replay {}: {} steps against {} (profile {}, max LEN {})\n", config.replay,
              script->program.steps.size(), explorer.target(), script->profile,

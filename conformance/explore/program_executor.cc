@@ -339,6 +339,13 @@ class Executor {
       abandon(c);
       c.session->close();
     }
+    if (c.state == Conn::State::kHalfClosed && !may_read(c)) {
+      // The sequential server has not served it yet, and may not before
+      // the idle timeout (SPEC 11.2): give it up rather than wait.
+      log_.info(c.id, "half-closed and not served yet: closed and reopened");
+      abandon(c);
+      c.session->close();
+    }
     if (c.state == Conn::State::kHalfClosed) {
       co_await settle(c, false);
       if (failure_) co_return false;
