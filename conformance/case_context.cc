@@ -14,9 +14,23 @@ CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog
       attempt_(attempt),
       rng_(options.seed ^ std::hash<std::string>{}(case_id_)) {}
 
+std::string private_key(const RunOptions& options, std::string_view full) {
+  if (options.max_frame_bytes >= kCompactKeysBelow) return std::string(full);
+  // FNV-1a, 64 bits: stable across builds and platforms.
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : full) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return fmt::format("{:012x}", hash & 0xFFFFFFFFFFFFULL);
+}
+
 std::string CaseContext::key(std::string_view name) const {
-  if (attempt_ == 0) return fmt::format("{}/{}/{}", case_id_, options_.seed, name);
-  return fmt::format("{}/{}.{}/{}", case_id_, options_.seed, attempt_, name);
+  if (attempt_ == 0) {
+    return private_key(options_, fmt::format("{}/{}/{}", case_id_, options_.seed, name));
+  }
+  return private_key(options_,
+                     fmt::format("{}/{}.{}/{}", case_id_, options_.seed, attempt_, name));
 }
 
 boost::asio::awaitable<Check> CaseContext::open(std::unique_ptr<WireSession>& session) {

@@ -16,6 +16,14 @@
 
 namespace kv {
 
+// Under a small --max-frame-bytes a readable key like "6.1/len-4/4711/k"
+// would not fit in a frame: below this maximum, keys are compacted.
+inline constexpr std::uint32_t kCompactKeysBelow = 4096;
+
+// `full`, or under a small maximum LEN (kCompactKeysBelow) a 12-character
+// hex digest of it, so a key private to a run stays private and short.
+std::string private_key(const RunOptions& options, std::string_view full);
+
 class CaseContext {
  public:
   // `attempt` is 0 for a case's first run and counts its reruns; a rerun
@@ -28,7 +36,8 @@ class CaseContext {
 
   // A key owned by this case in this run: "<case id>/<seed>/<name>" (and
   // "<case id>/<seed>.<attempt>/<name>" for a rerun), so cases can run in
-  // any order and in parallel against one store.
+  // any order and in parallel against one store; compacted by
+  // private_key() under a small maximum LEN.
   std::string key(std::string_view name) const;
   // Random numbers derived from the run's seed and the case ID.
   std::mt19937_64& rng() { return rng_; }

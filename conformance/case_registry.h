@@ -26,6 +26,11 @@ enum class Timing {
 
 using CaseFn = std::function<boost::asio::awaitable<Verdict>(CaseContext&)>;
 
+// The maximum LEN most cases need: their requests, with compact keys, fit
+// in 64 bytes (3.1's frame-at-max and the large-value cases check their own
+// sizes and SKIP themselves).
+inline constexpr std::uint32_t kDefaultMinMaxFrameBytes = 64;
+
 // One case. Write it with designated initializers, in field order:
 //
 //   cases.add({.id = "5.3/miss", .quote = "...", .sends = "...",
@@ -46,6 +51,9 @@ struct CaseDef {
   // True for a case whose verdict depends on timing: it runs with no other
   // case at the same time, so a loaded server cannot change its verdict.
   bool solo = false;
+  // The smallest --max-frame-bytes its frames fit in (with the compact keys
+  // of private_key()); under a smaller maximum the case is SKIP.
+  std::uint32_t min_max_frame_bytes = kDefaultMinMaxFrameBytes;
   CaseFn run;
 
   // The SPEC rule the case checks, e.g. "6.1".
@@ -96,5 +104,7 @@ void register_pipelining_cases(CaseRegistry& registry);   // SPEC 8
 void register_timeouts_cases(CaseRegistry& registry);     // SPEC 9
 void register_consistency_cases(CaseRegistry& registry);  // SPEC 10
 void register_server_model_cases(CaseRegistry& registry); // SPEC 11
+// One case per vector of spec/vectors, whatever its section.
+void register_vector_cases(CaseRegistry& registry);
 
 }  // namespace kv

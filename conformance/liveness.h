@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <string>
 
+#include "codec/message.h"
 #include "conformance/run_options.h"
 #include "conformance/wire_log.h"
 
@@ -22,9 +23,16 @@ struct Liveness {
   std::string problem;
 };
 
+// The frame of `request`; or, when it would exceed `max_frame_bytes`, the
+// empty-body frame (LEN 5, the all-default message: kind 0, answered
+// {kind: 0, status: NotOk} by SPEC 5.6), which fits every legal maximum.
+std::string frame_within(const Message& request, std::uint32_t max_frame_bytes);
+
 // Opens a fresh connection, sends a PUT and then a GET of `key`, and waits
 // for one well-formed response frame to each (any response counts), all
-// within options.response_timeout() per step. Logs on connection 99.
+// within options.response_timeout() per step. Logs on connection 99. The
+// key is compacted by private_key(); a request that cannot fit the maximum
+// LEN is replaced by the empty-body frame (frame_within).
 boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireLog& log,
                                                 std::string key);
 

@@ -118,6 +118,9 @@ struct Runner::State {
     if (const auto glob = first_match(config.exclude, def.id)) {
       return fmt::format("excluded by --exclude '{}'", *glob);
     }
+    if (options().max_frame_bytes < def.min_max_frame_bytes) {
+      return fmt::format("its frames need --max-frame-bytes {} or more", def.min_max_frame_bytes);
+    }
     const bool concurrent = options().profile == Profile::kConcurrent;
     if (def.scope == ProfileScope::kConcurrentOnly && !concurrent) {
       return "applies to the concurrent profile only";

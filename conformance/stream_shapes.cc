@@ -1,6 +1,7 @@
 #include "conformance/stream_shapes.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <random>
@@ -10,9 +11,13 @@ namespace kv {
 StreamShape StreamShape::whole() { return {}; }
 
 StreamShape StreamShape::split_at(std::size_t offset) {
+  return cut_at({offset});
+}
+
+StreamShape StreamShape::cut_at(std::vector<std::size_t> offsets) {
   StreamShape shape;
   shape.kind = ShapeKind::kSplitAt;
-  shape.offset = offset;
+  shape.cuts = std::move(offsets);
   shape.gap = std::chrono::milliseconds(2);
   return shape;
 }
@@ -46,13 +51,16 @@ std::vector<std::size_t> plan_writes(const StreamShape& shape, std::size_t total
     case ShapeKind::kWhole:
       sizes.push_back(total);
       break;
-    case ShapeKind::kSplitAt:
-      if (shape.offset > 0 && shape.offset < total) {
-        sizes = {shape.offset, total - shape.offset};
-      } else {
-        sizes.push_back(total);
+    case ShapeKind::kSplitAt: {
+      std::size_t from = 0;
+      for (const std::size_t cut : shape.cuts) {
+        if (cut <= from || cut >= total) continue;
+        sizes.push_back(cut - from);
+        from = cut;
       }
+      sizes.push_back(total - from);
       break;
+    }
     case ShapeKind::kByteByByte:
     case ShapeKind::kSlowDrip:
       sizes.assign(total, 1);
@@ -75,8 +83,8 @@ std::string describe_shape(const StreamShape& shape) {
   switch (shape.kind) {
     case ShapeKind::kWhole: return "one write";
     case ShapeKind::kSplitAt:
-      return fmt::format("two writes cut before byte {}, {} ms apart", shape.offset,
-                         shape.gap.count());
+      return fmt::format("{} writes cut before byte {}, {} ms apart", shape.cuts.size() + 1,
+                         fmt::join(shape.cuts, ", "), shape.gap.count());
     case ShapeKind::kByteByByte:
       return fmt::format("one write per byte, {} ms apart", shape.gap.count());
     case ShapeKind::kRandomChunks:

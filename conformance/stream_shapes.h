@@ -13,7 +13,7 @@ namespace kv {
 
 enum class ShapeKind {
   kWhole,         // One write.
-  kSplitAt,       // Two writes, cut before byte `offset`.
+  kSplitAt,       // Writes cut before each byte offset of `cuts`.
   kByteByByte,    // One write per byte.
   kRandomChunks,  // Seeded random write sizes (1..max_chunk bytes).
   kSlowDrip,      // One byte per write with `gap` between writes.
@@ -21,7 +21,7 @@ enum class ShapeKind {
 
 struct StreamShape {
   ShapeKind kind = ShapeKind::kWhole;
-  std::size_t offset = 0;          // kSplitAt.
+  std::vector<std::size_t> cuts;   // kSplitAt: increasing offsets.
   std::uint64_t seed = 0;          // kRandomChunks.
   std::size_t max_chunk = 64;      // kRandomChunks.
   // The pause between writes, so the pieces reach the server as separate
@@ -30,6 +30,8 @@ struct StreamShape {
 
   static StreamShape whole();
   static StreamShape split_at(std::size_t offset);
+  // Writes cut before each of the increasing `offsets`, 2 ms apart.
+  static StreamShape cut_at(std::vector<std::size_t> offsets);
   static StreamShape byte_by_byte();
   static StreamShape random_chunks(std::uint64_t seed, std::size_t max_chunk);
   static StreamShape slow_drip(std::chrono::milliseconds interval);

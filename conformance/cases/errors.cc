@@ -176,6 +176,7 @@ void register_errors_cases(CaseRegistry& registry) {
         .expects = "the connection closes within the bound",
         .legal = kLegalFramingClose,
         .timing = Timing::kCloseWithin,
+        .min_max_frame_bytes = kMinFrameLen,
         .run = bad_header_case(len),
     });
   }

@@ -2,6 +2,7 @@
 // (3.1); a LEN above it is rejected from the header alone (3.2).
 #include <fmt/format.h>
 
+#include "codec/frame_format.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 
@@ -51,6 +52,7 @@ void register_limits_cases(CaseRegistry& registry) {
       .expects = "the connection closes within the bound",
       .legal = kLegalFramingClose,
       .timing = Timing::kCloseWithin,
+      .min_max_frame_bytes = kMinFrameLen,
       .run = max_plus_one_case(),
   });
   cases.add({
@@ -60,6 +62,7 @@ void register_limits_cases(CaseRegistry& registry) {
       .expects = "the connection closes within the bound",
       .legal = kLegalFramingClose,
       .timing = Timing::kCloseWithin,
+      .min_max_frame_bytes = kMinFrameLen,
       .run = len_ffffffff_case(),
   });
 }

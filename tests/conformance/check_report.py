@@ -151,6 +151,8 @@ def check_flaw(args):
         runner += ["--jobs", options["jobs"]]
     if options.get("strict") == "1":
         runner += ["--strict"]
+    if "timeout-scale" in options:
+        runner += ["--timeout-scale", options["timeout-scale"]]
     controls = controls_for(globs, options)
     for pattern in globs + controls:
         runner += ["--cases", pattern]

@@ -9,24 +9,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "conformance/spec_vectors.h"
+
 namespace kv::test {
 
-struct TestVector {
-  std::string id;
-  std::string rule;
-  std::string description;
-  std::uint32_t max_frame_len = 0;
-  std::string bytes;                // The decoded "hex" field.
-  std::vector<std::size_t> splits;  // Strictly increasing, inside (0, bytes.size()).
-  nlohmann::json expect;            // The expected events, a JSON array.
-  std::string source;               // "file.jsonl:line", for messages.
-};
-
-struct VectorCorpus {
-  std::vector<TestVector> vectors;
-  // One message per malformed line or file; empty when all is well.
-  std::vector<std::string> errors;
-};
+// The vector model is the one kvconform uses (conformance/spec_vectors.h).
+using TestVector = SpecVector;
+using VectorCorpus = SpecVectorSet;
 
 // Reads every *.jsonl file of `directory`, in file name order.
 VectorCorpus load_vector_corpus(const std::string& directory);
@@ -42,7 +31,11 @@ std::string test_name_of(const std::string& id);
 // 1 if any is an error event, else 0.
 int expected_kvdump_status(const nlohmann::json& expect);
 
-// GoogleTest prints parameters with this: the vector's id.
-void PrintTo(const TestVector& vector, std::ostream* out);
-
 }  // namespace kv::test
+
+namespace kv {
+
+// GoogleTest prints parameters with this: the vector's id.
+void PrintTo(const SpecVector& vector, std::ostream* out);
+
+}  // namespace kv
