@@ -56,6 +56,7 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kTruncateLongKeys, "truncate-long-keys"},
     {Flaw::kReadFrameLimit, "read-frame-limit"},
     {Flaw::kStalePipelinedRead, "stale-pipelined-read"},
+    {Flaw::kUtf8BmpOnly, "utf8-bmp-only"},
 };
 
 }  // namespace

@@ -11,13 +11,13 @@ namespace kv {
 enum class Flaw {
   kNone,
   // Framing (SPEC 2, 3).
-  kOneReadOneFrame,     // 2.5: parses each read() as exactly one frame.
-  kScanForFooter,       // 2.4: finds frame ends by searching for "@EOF@".
-  kFirstFramePerRead,   // 2.5: handles the first frame of each read only.
-  kNoFooterCheck,       // 2.2: accepts any five footer bytes.
-  kNoLengthCap,         // 3.2: no maximum LEN; waits for the claimed body.
-  kIgnoreMaxFrameBytes, // 3.1: ignores --max-frame-bytes, keeps 4 MiB.
-  kMaxLenExclusive,     // 3.1: rejects LEN equal to the maximum.
+  kOneReadOneFrame,      // 2.5: parses each read() as exactly one frame.
+  kScanForFooter,        // 2.4: finds frame ends by searching for "@EOF@".
+  kFirstFramePerRead,    // 2.5: handles the first frame of each read only.
+  kNoFooterCheck,        // 2.2: accepts any five footer bytes.
+  kNoLengthCap,          // 3.2: no maximum LEN; waits for the claimed body.
+  kIgnoreMaxFrameBytes,  // 3.1: ignores --max-frame-bytes, keeps 4 MiB.
+  kMaxLenExclusive,      // 3.1: rejects LEN equal to the maximum.
   // Semantics (SPEC 5).
   kWrongMissStatus,     // 5.3: answers a GET miss with status Ok.
   kCloseOnUnknownKind,  // 5.6: answers an unknown kind, then closes the connection.
@@ -29,17 +29,17 @@ enum class Flaw {
   kNoErrorClose,        // 6.1: never closes after a framing error.
   kSlowClose,           // 6.1: closes after a framing error only after 3 s.
   // Pipelining, half-close, output (SPEC 8, 5.7).
-  kDropOnHalfClose,     // 8.2: on FIN, closes without answering.
-  kReorderResponses,    // 5.7: answers each read's frames in reverse order.
-  kTruncateLargeWrites, // 8.1: sends at most 64 KiB of a response, then closes.
+  kDropOnHalfClose,      // 8.2: on FIN, closes without answering.
+  kReorderResponses,     // 5.7: answers each read's frames in reverse order.
+  kTruncateLargeWrites,  // 8.1: sends at most 64 KiB of a response, then closes.
   // Timeouts (SPEC 9).
-  kIdleKillFast,        // 9.2: closes after 80 ms without a complete frame.
+  kIdleKillFast,  // 9.2: closes after 80 ms without a complete frame.
   // Concurrency (SPEC 10, 11).
-  kHeadOfLine,          // 11.3: a global lock is held while a frame arrives.
-  kLostUpdates,         // 10.3: PUT is an unlocked read-copy-modify-write.
-  kPerConnectionStore,  // 5.8, 10.2: each connection has a store of its own.
-  kConnectionReadCache, // 10.1: GET answers from a per-connection cache.
-  kRejectWhileBusy,     // 11.2: closes new connections while one is served.
+  kHeadOfLine,           // 11.3: a global lock is held while a frame arrives.
+  kLostUpdates,          // 10.3: PUT is an unlocked read-copy-modify-write.
+  kPerConnectionStore,   // 5.8, 10.2: each connection has a store of its own.
+  kConnectionReadCache,  // 10.1: GET answers from a per-connection cache.
+  kRejectWhileBusy,      // 11.2: closes new connections while one is served.
   // More semantics (SPEC 5).
   kAckEchoesRequest,    // 5.1: the PUT ack carries the key and value.
   kEmptyValueIsMiss,    // 5.5: a stored empty value is answered as a miss.
@@ -47,25 +47,25 @@ enum class Flaw {
   kPutChecksStatus,     // 5.4: a PUT with status NotOk is refused.
   kNonAsciiRejected,    // 5.2: keys or values with non-ASCII bytes are refused.
   // More bodies and messages (SPEC 4).
-  kRejectUnknownFields, // 4.2: a body with unknown fields is a bad body.
-  kUnknownStatusRejected, // 4.2: a status other than Ok/NotOk is a bad body.
-  kFirstFieldWins,      // 4.2: the first occurrence of a repeated field wins.
-  kMinimalVarintsOnly,  // 4.2: a non-minimal varint is a bad body.
-  kUtf8Unchecked,       // 4.3: invalid UTF-8 in key or value is accepted.
-  kExplicitDefaults,    // 4.5: responses spell out default-valued fields.
+  kRejectUnknownFields,    // 4.2: a body with unknown fields is a bad body.
+  kUnknownStatusRejected,  // 4.2: a status other than Ok/NotOk is a bad body.
+  kFirstFieldWins,         // 4.2: the first occurrence of a repeated field wins.
+  kMinimalVarintsOnly,     // 4.2: a non-minimal varint is a bad body.
+  kUtf8Unchecked,          // 4.3: invalid UTF-8 in key or value is accepted.
+  kExplicitDefaults,       // 4.5: responses spell out default-valued fields.
   // More errors and output (SPEC 6.5, 8.1).
   kHangOnTruncation,    // 6.5: EOF inside a frame waits for the idle timeout.
   kBoundedOutputQueue,  // 8.1: drops responses beyond 256 per read.
   // Connection lifecycle (SPEC 5.7, 5.8, 7).
-  kStopAfterPause,      // 5.7: stops answering a connection idle for 220 ms.
-  kAcceptLimit,         // 7.1: closes every connection after the 64th.
-  kCrashOnHugeLen,      // 7.2: aborts on a LEN above the maximum.
-  kSigpipeKills,        // 7.4: dies of SIGPIPE when writing to a reset peer.
+  kStopAfterPause,  // 5.7: stops answering a connection idle for 220 ms.
+  kAcceptLimit,     // 7.1: closes every connection after the 64th.
+  kCrashOnHugeLen,  // 7.2: aborts on a LEN above the maximum.
+  kSigpipeKills,    // 7.4: dies of SIGPIPE when writing to a reset peer.
   // Misbehaviour the runner must attribute right (issue 9's trust tests).
-  kWedgeAfterClose,     // 7.2: stops answering everyone once a client closes.
-  kWedgeOnBadFooter,    // 7.2: stops answering everyone after a bad footer.
-  kCrashOnLen0,         // 7.2: aborts on a LEN 0 header.
-  kCrashNoRebind,       // 7.2: crash-on-len-0, without SO_REUSEADDR.
+  kWedgeAfterClose,       // 7.2: stops answering everyone once a client closes.
+  kWedgeOnBadFooter,      // 7.2: stops answering everyone after a bad footer.
+  kCrashOnLen0,           // 7.2: aborts on a LEN 0 header.
+  kCrashNoRebind,         // 7.2: crash-on-len-0, without SO_REUSEADDR.
   kDesyncLeaksResponses,  // 2.5: bytes after a read's first frame get an
                           // error response, shifting every later response.
   // Flaws no fixed case fails, only kvconform --explore
@@ -75,6 +75,9 @@ enum class Flaw {
                         // rest of that read is dropped.
   kStalePipelinedRead,  // 10.1: a GET that is not the first frame of its read
                         // is answered from what this connection saw before.
+  // Flaws at the edges of rules (issue 10).
+  kUtf8BmpOnly,  // 4.3: a key or value with a 4-byte UTF-8 sequence
+                 // (a code point above U+FFFF) is a bad body.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".

@@ -1,5 +1,7 @@
 #include "frame_source.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include <algorithm>
 #include <limits>
 #include <optional>
@@ -7,8 +9,6 @@
 #include <vector>
 
 #include "codec/buffer.h"
-#include <google/protobuf/unknown_field_set.h>
-
 #include "codec/frame_decoder.h"
 #include "codec/frame_format.h"
 #include "field_scanner.h"
@@ -48,8 +48,7 @@ void assign_field(const ScannedField& field, Message& message) {
 // The correct source: the codec's incremental decoder.
 class DecoderSource : public FrameSource {
  public:
-  explicit DecoderSource(std::uint32_t max_frame_len)
-      : decoder_(DecoderOptions{max_frame_len}) {}
+  explicit DecoderSource(std::uint32_t max_frame_len) : decoder_(DecoderOptions{max_frame_len}) {}
 
   void on_read(std::span<const std::uint8_t> bytes) override { decoder_.feed(bytes); }
 
@@ -247,8 +246,8 @@ class ScanForFooterSource final : public SplitterSource {
  protected:
   std::optional<std::size_t> whole_frame_bytes(std::uint32_t /*len*/) const override {
     const auto bytes = buffered();
-    const auto found = std::search(bytes.begin() + kHeaderBytes, bytes.end(), kFooter.begin(),
-                                   kFooter.end());
+    const auto found =
+        std::search(bytes.begin() + kHeaderBytes, bytes.end(), kFooter.begin(), kFooter.end());
     if (found == bytes.end()) return std::nullopt;
     return static_cast<std::size_t>(found - bytes.begin()) + kFooterBytes;
   }
@@ -280,7 +279,8 @@ class RejectUnknownFieldsSource final : public SplitterSource {
  protected:
   FrameEvent parse(std::span<const std::uint8_t> body, Message& message) const override {
     const FrameEvent event = parse_body(body, message);
-    if (event == FrameEvent::kFrame && !message.GetReflection()->GetUnknownFields(message).empty()) {
+    if (event == FrameEvent::kFrame &&
+        !message.GetReflection()->GetUnknownFields(message).empty()) {
       return FrameEvent::kBadBody;
     }
     return event;
@@ -354,6 +354,28 @@ class Utf8UncheckedSource final : public SplitterSource {
   }
 };
 
+// utf8-bmp-only (SPEC 4.3): a key or value that holds a 4-byte UTF-8
+// sequence (lead byte f0 to f4, a code point above U+FFFF) is refused, as by
+// a validator written for UTF-16's basic plane.
+class Utf8BmpOnlySource final : public SplitterSource {
+ public:
+  using SplitterSource::SplitterSource;
+
+ protected:
+  FrameEvent parse(std::span<const std::uint8_t> body, Message& message) const override {
+    const FrameEvent event = parse_body(body, message);
+    if (event != FrameEvent::kFrame) return event;
+    const auto has_4_byte_lead = [](const std::string& text) {
+      return std::any_of(text.begin(), text.end(),
+                         [](char c) { return static_cast<unsigned char>(c) >= 0xF0; });
+    };
+    if (has_4_byte_lead(message.key()) || has_4_byte_lead(message.value())) {
+      return FrameEvent::kBadBody;
+    }
+    return event;
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<FrameSource> make_frame_source(Flaw flaw, std::uint32_t max_frame_len) {
@@ -380,6 +402,8 @@ std::unique_ptr<FrameSource> make_frame_source(Flaw flaw, std::uint32_t max_fram
       return std::make_unique<MinimalVarintsOnlySource>(max_frame_len);
     case Flaw::kUtf8Unchecked:
       return std::make_unique<Utf8UncheckedSource>(max_frame_len);
+    case Flaw::kUtf8BmpOnly:
+      return std::make_unique<Utf8BmpOnlySource>(max_frame_len);
     case Flaw::kIgnoreMaxFrameBytes:
       return std::make_unique<DecoderSource>(kDefaultMaxFrameLen);
     case Flaw::kMaxLenExclusive:
