@@ -2,7 +2,9 @@
 // it is answered, one request at a time, each frame in one write.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <string_view>
 #include <vector>
 
 #include "codec/frame_encoder.h"
@@ -94,8 +96,8 @@ asio::awaitable<Verdict> put_ignores_status(CaseContext& ctx) {
 CaseFn unknown_kind_case(std::uint32_t kind) {
   return [kind](CaseContext& ctx) {
     const std::string key = ctx.key("k");
-    const std::string body = pb_bytes_field(1, key) + pb_bytes_field(2, "must not be stored") +
-                             pb_varint_field(3, kind);
+    const std::string body =
+        pb_bytes_field(1, key) + pb_bytes_field(2, "must not be stored") + pb_varint_field(3, kind);
     return body_case_run(ctx, body, make_unknown_kind_response(kind), key);
   };
 }
@@ -121,11 +123,11 @@ asio::awaitable<Verdict> answers_after_pauses(CaseContext& ctx) {
                                   pauses[i].count(), ctx.options().idle_timeout.count()));
     co_await pause(pauses[i]);
     const std::string value = std::to_string(i + 1);
-    KV_CHECK(co_await round_trip(ctx, *c, make_put(k, value), make_put_ack(),
-                                 fmt::format("ack of a PUT sent after a {} ms pause",
-                                             pauses[i].count())));
-    KV_CHECK(co_await round_trip(ctx, *c, make_get(k), make_get_hit(k, value),
-                                 "GET right after it"));
+    KV_CHECK(co_await round_trip(
+        ctx, *c, make_put(k, value), make_put_ack(),
+        fmt::format("ack of a PUT sent after a {} ms pause", pauses[i].count())));
+    KV_CHECK(
+        co_await round_trip(ctx, *c, make_get(k), make_get_hit(k, value), "GET right after it"));
   }
   co_return passed();
 }
@@ -163,6 +165,137 @@ std::string three_mib_value() {
   std::string value(3U << 20U, '\0');
   for (std::size_t i = 0; i < value.size(); ++i) value[i] = static_cast<char>('a' + i % 26);
   return value;
+}
+
+// One key and the value stored under it, for cases that write several.
+struct KeyValue {
+  std::string key;
+  std::string value;
+  std::string name;  // For the report, e.g. "the key of 65,536 bytes".
+};
+
+// PUTs every entry, then GETs every entry back, on one connection: each
+// GET must return its own value, so keys a server conflates fail.
+asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx, std::vector<KeyValue> entries) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  std::size_t largest = 0;
+  for (const KeyValue& entry : entries) {
+    largest = std::max(largest, entry.key.size() + entry.value.size());
+  }
+  const auto timeout =
+      largest > 4096 ? ctx.options().bulk_timeout() : ctx.options().response_timeout();
+  for (const KeyValue& entry : entries) {
+    KV_CHECK(co_await c->send(encode_frame_to_string(make_put(entry.key, entry.value)), timeout));
+    KV_CHECK(
+        co_await expect_response(*c, make_put_ack(), "ack of the PUT of " + entry.name, timeout));
+  }
+  for (const KeyValue& entry : entries) {
+    KV_CHECK(co_await c->send(encode_frame_to_string(make_get(entry.key)), timeout));
+    KV_CHECK(co_await expect_response(*c, make_get_hit(entry.key, entry.value),
+                                      "GET of " + entry.name + " (its own value)", timeout));
+  }
+  co_return std::nullopt;
+}
+
+std::string with_nul(std::string_view before, std::string_view after) {
+  std::string text(before);
+  text.push_back('\0');
+  text.append(after);
+  return text;
+}
+
+std::vector<KeyValue> nul_entries(CaseContext& ctx) {
+  const std::string k = ctx.key("k");
+  return {{with_nul(k, "tail"), with_nul("value", with_nul("with", "nuls")),
+           "a key with U+0000 inside"},
+          {with_nul(k, "") + with_nul("", ""), std::string(3, '\0'),
+           "a key ending in two U+0000, value three U+0000"}};
+}
+
+asio::awaitable<Verdict> nul_in_key_and_value(CaseContext& ctx) {
+  KV_CHECK(co_await put_all_then_get_all(ctx, nul_entries(ctx)));
+  co_return passed();
+}
+
+std::vector<KeyValue> keys_differing_after_nul(CaseContext& ctx) {
+  const std::string k = ctx.key("k");
+  return {{k, "plain", "the key k"},
+          {with_nul(k, "a"), "after-nul-a", "the key k U+0000 a"},
+          {with_nul(k, "b"), "after-nul-b", "the key k U+0000 b"},
+          {with_nul(k, ""), "ends-in-nul", "the key k U+0000"}};
+}
+
+asio::awaitable<Verdict> keys_differ_after_nul(CaseContext& ctx) {
+  KV_CHECK(co_await put_all_then_get_all(ctx, keys_differing_after_nul(ctx)));
+  co_return passed();
+}
+
+// The empty key is shared by every run, so this case runs solo: no other
+// case of the run writes it meanwhile.
+std::vector<KeyValue> empty_and_nul(CaseContext& ctx) {
+  return {{"", ctx.key("value-under-the-empty-key"), "the empty key"},
+          {std::string(1, '\0'), ctx.key("value-under-the-nul-key"), "the key U+0000"},
+          {ctx.key("empty-value"), "", "a key holding the empty value"},
+          {ctx.key("nul-value"), std::string(1, '\0'), "a key holding the value U+0000"}};
+}
+
+asio::awaitable<Verdict> empty_apart_from_nul(CaseContext& ctx) {
+  KV_CHECK(co_await put_all_then_get_all(ctx, empty_and_nul(ctx)));
+  co_return passed();
+}
+
+// The lengths of long_keys_common_prefix: around the 16-bit boundary, where
+// a length kept in two bytes wraps, and 1 MiB.
+constexpr std::size_t kLongKeyLengths[] = {65535, 65536, 65537, 1U << 20U};
+constexpr std::uint32_t kLongKeysMinFrame = (1U << 20U) + 256;
+
+std::vector<KeyValue> long_keys(CaseContext& ctx) {
+  // Every key is a prefix of the longest one, so all share their first
+  // 65,535 bytes; the filler is printable ASCII that does not repeat soon.
+  std::string longest = ctx.key("long") + "/";
+  while (longest.size() < kLongKeyLengths[3]) {
+    longest += fmt::format("{:07x}.", longest.size() * 2654435761U % 0xFFFFFFFU);
+  }
+  std::vector<KeyValue> entries;
+  for (const std::size_t length : kLongKeyLengths) {
+    entries.push_back({longest.substr(0, length), fmt::format("value of the {}-byte key", length),
+                       fmt::format("the key of {} bytes", length)});
+  }
+  return entries;
+}
+
+asio::awaitable<Verdict> long_keys_common_prefix(CaseContext& ctx) {
+  KV_CHECK(co_await put_all_then_get_all(ctx, long_keys(ctx)));
+  co_return passed();
+}
+
+// The values whose PUT frames have LEN max - 1 and max, or none when this
+// case's keys leave no room for them. Built outside the coroutine (GCC 12
+// and braced lists in coroutine frames).
+std::vector<KeyValue> near_max_entries(CaseContext& ctx) {
+  const std::uint32_t max = ctx.options().max_frame_bytes;
+  std::vector<KeyValue> entries;
+  for (const std::uint32_t len : {max - 1, max}) {
+    const std::string key = ctx.key(fmt::format("len-{}", len));
+    const std::size_t size = value_size_for_put_len(key, len);
+    if (size == 0) return {};
+    std::string value(size, '\0');
+    for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>('A' + (i + len) % 26);
+    entries.push_back({key, std::move(value), fmt::format("the value whose PUT has LEN {}", len)});
+  }
+  return entries;
+}
+
+asio::awaitable<Verdict> values_near_max(CaseContext& ctx) {
+  const std::uint32_t max = ctx.options().max_frame_bytes;
+  std::vector<KeyValue> entries = near_max_entries(ctx);
+  if (entries.empty()) {
+    co_return skipped(fmt::format("no PUT of this case's keys has LEN {} or {}", max - 1, max));
+  }
+  ctx.log().info(0, fmt::format("PUT frames of LEN {} and {} (the maximum)", max - 1, max));
+  KV_CHECK(co_await put_all_then_get_all(ctx, std::move(entries)));
+  co_return passed();
 }
 
 }  // namespace
@@ -213,6 +346,46 @@ void register_semantics_cases(CaseRegistry& registry) {
       .run = put_get_case("k", three_mib_value()),
   });
   cases.add({
+      .id = "5.2/nul-in-key-and-value",
+      .quote = "keys and values are strings of any code point, U+0000 included, returned byte for "
+               "byte",
+      .sends = "on one connection: PUT k<00>tail = value<00>with<00>nuls, PUT k<00><00> = "
+               "<00><00><00>, then GET both",
+      .expects = "two acks, then two hits with the whole key and value, NULs included",
+      .needs = {"5.1/put-then-get"},
+      .run = nul_in_key_and_value,
+  });
+  cases.add({
+      .id = "5.1/keys-differ-after-nul",
+      .quote = "PUT stores v under k: keys that differ only after a U+0000 are different keys",
+      .sends = "on one connection: PUT k, k<00>a, k<00>b and k<00>, each with its own value, "
+               "then GET all four",
+      .expects = "four acks, then each GET a hit with its own key's value",
+      .needs = {"5.1/put-then-get"},
+      .run = keys_differ_after_nul,
+  });
+  cases.add({
+      .id = "5.2/long-keys-common-prefix",
+      .quote = "GET k returns the value stored under k, for keys of any length",
+      .sends = "on one connection: PUT keys of 65,535, 65,536, 65,537 and 1,048,576 bytes, each a "
+               "prefix of the next, with distinct values; then GET all four",
+      .expects = "four acks, then each GET a hit with its own key's value",
+      .timing = Timing::kBulk,
+      .needs = {"5.1/put-then-get"},
+      .min_max_frame_bytes = kLongKeysMinFrame,
+      .run = long_keys_common_prefix,
+  });
+  cases.add({
+      .id = "5.2/values-near-max",
+      .quote = "GET returns the whole stored value, up to the largest that fits in a frame",
+      .sends = "PUT k1 whose frame has LEN --max-frame-bytes - 1 and PUT k2 whose frame has LEN "
+               "--max-frame-bytes, then GET both",
+      .expects = "two acks, then two hits with the whole values",
+      .timing = Timing::kBulk,
+      .needs = {"5.1/put-then-get", "3.1/frame-at-max"},
+      .run = values_near_max,
+  });
+  cases.add({
       .id = "5.3/miss",
       .quote = "GET k, miss: {key: k, kind: 2, status: NotOk}, value empty",
       .sends = "GET of a key never written",
@@ -251,6 +424,17 @@ void register_semantics_cases(CaseRegistry& registry) {
       .expects = "ack, then a hit with key \"\"",
       .needs = {"5.1/put-then-get"},
       .run = empty_key,
+  });
+  cases.add({
+      .id = "5.5/empty-key-apart-from-nul",
+      .quote = "the empty key and the empty value are ordinary data, distinct from a U+0000",
+      .sends = "on one connection: PUT \"\" and PUT <00>, each with a run-unique value; PUT "
+               "k1=\"\" and k2=<00>; then GET all four (solo: no other case writes \"\" meanwhile)",
+      .expects = "four acks, then four hits: \"\" and <00> each with its own value, k1 with the "
+                 "empty value, k2 with <00>",
+      .needs = {"5.5/empty-key", "5.5/empty-value"},
+      .solo = true,
+      .run = empty_apart_from_nul,
   });
   cases.add({
       .id = "5.5/empty-value",

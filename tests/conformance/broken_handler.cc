@@ -16,6 +16,12 @@ bool is_ascii(const std::string& text) {
                      [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
+// What the nul-terminated-keys flaw compares: the key up to its first
+// U+0000, as a C string would hold it.
+std::string up_to_nul(const std::string& key) {
+  return key.substr(0, key.find('\0'));
+}
+
 }  // namespace
 
 HandlerReply BrokenHandler::handle(const Message& request) {
@@ -77,6 +83,7 @@ std::optional<std::string> BrokenHandler::lookup(const std::string& key) {
   if (flaw_ == Flaw::kTruncateLongKeys && key.size() > kKeptKeyBytes) {
     return store_.get(key.substr(0, kKeptKeyBytes));
   }
+  if (flaw_ == Flaw::kNulTerminatedKeys) return store_.get(up_to_nul(key));
   if (flaw_ == Flaw::kStalePipelinedRead) {
     // The cache answers only the GETs that came pipelined behind another frame.
     const auto cached = read_cache_.find(key);
@@ -100,6 +107,10 @@ void BrokenHandler::store_value(const std::string& key, const std::string& value
   }
   if (flaw_ == Flaw::kTruncateLongKeys && key.size() > kKeptKeyBytes) {
     store_.put(key.substr(0, kKeptKeyBytes), value);
+    return;
+  }
+  if (flaw_ == Flaw::kNulTerminatedKeys) {
+    store_.put(up_to_nul(key), value);
     return;
   }
   switch (flaw_) {

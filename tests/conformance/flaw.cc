@@ -57,6 +57,7 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kReadFrameLimit, "read-frame-limit"},
     {Flaw::kStalePipelinedRead, "stale-pipelined-read"},
     {Flaw::kUtf8BmpOnly, "utf8-bmp-only"},
+    {Flaw::kNulTerminatedKeys, "nul-terminated-keys"},
 };
 
 }  // namespace

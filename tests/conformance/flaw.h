@@ -76,8 +76,9 @@ enum class Flaw {
   kStalePipelinedRead,  // 10.1: a GET that is not the first frame of its read
                         // is answered from what this connection saw before.
   // Flaws at the edges of rules (issue 10).
-  kUtf8BmpOnly,  // 4.3: a key or value with a 4-byte UTF-8 sequence
-                 // (a code point above U+FFFF) is a bad body.
+  kUtf8BmpOnly,        // 4.3: a key or value with a 4-byte UTF-8 sequence
+                       // (a code point above U+FFFF) is a bad body.
+  kNulTerminatedKeys,  // 5.1: keys are compared up to their first U+0000.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".
