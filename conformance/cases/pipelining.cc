@@ -9,7 +9,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <functional>
+#include <string>
+#include <vector>
 
+#include "codec/frame_encoder.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
@@ -57,21 +61,74 @@ asio::awaitable<Check> read_pipeline(PipelineExchange& x) {
                                       x.ctx.options().response_timeout());
 }
 
-// Writes the whole pipeline before reading any response; if the server's
-// backpressure stalls the writes, the reader starts anyway.
-asio::awaitable<Verdict> deep_pipeline(CaseContext& ctx) {
-  static constexpr std::size_t kRequests = 5000;
-  std::unique_ptr<WireSession> c;
-  KV_CHECK(co_await ctx.open(c));
-  const PipelineScript script = make_pipeline(ctx, kRequests, 16);
-  ctx.log().info(0, fmt::format("{} requests, {} bytes, in one write", kRequests,
+// Writes the whole pipeline in one write before reading any response; if
+// the server's backpressure stalls the writes, the reader starts anyway.
+asio::awaitable<Check> write_then_read(CaseContext& ctx, WireSession& c,
+                                       const PipelineScript& script) {
+  ctx.log().info(0, fmt::format("{} requests, {} bytes, in one write", script.frames.size(),
                                 script.stream.size()));
-  PipelineExchange exchange{*c, script, ctx, true,
+  PipelineExchange exchange{c, script, ctx, true,
                             asio::steady_timer(co_await asio::this_coro::executor)};
   exchange.write_done.expires_at(asio::steady_timer::time_point::max());
   auto [written, read] = co_await (write_pipeline(exchange) && read_pipeline(exchange));
   KV_CHECK(std::move(written));
   KV_CHECK(std::move(read));
+  co_return std::nullopt;
+}
+
+asio::awaitable<Verdict> deep_pipeline(CaseContext& ctx) {
+  static constexpr std::size_t kRequests = 5000;
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const PipelineScript script = make_pipeline(ctx, kRequests, 16);
+  KV_CHECK(co_await write_then_read(ctx, *c, script));
+  co_return passed();
+}
+
+// The pipeline of small_frames: `requests` frames, nearly all a GET of the
+// empty key (an 11-byte frame, so a 64 KiB read holds thousands of them),
+// and every 16th a PUT or a GET of one of four keys of the case, whose
+// changing values show any response out of place; then a GET of each.
+PipelineScript small_frames_script(CaseContext& ctx, std::size_t requests,
+                                   const std::string& empty_key_value) {
+  PipelineScript script;
+  auto add = [&](const Message& request, const Message& response) {
+    script.frames.push_back(encode_frame_to_string(request));
+    script.responses.push_back(response);
+  };
+  std::vector<std::string> keys;
+  std::vector<std::string> values(4);
+  for (int k = 0; k < 4; ++k) keys.push_back(ctx.key(fmt::format("k{}", k)));
+  for (std::size_t i = 0; i < requests; ++i) {
+    const std::size_t k = (i / 32) % keys.size();
+    if (i % 32 == 0) {
+      values[k] = std::to_string(i);
+      add(make_put(keys[k], values[k]), make_put_ack());
+    } else if (i % 32 == 16) {
+      add(make_get(keys[k]), make_get_hit(keys[k], values[k]));
+    } else {
+      add(make_get(""), make_get_hit("", empty_key_value));
+    }
+  }
+  for (std::size_t k = 0; k < keys.size(); ++k) {
+    add(make_get(keys[k]), make_get_hit(keys[k], values[k]));
+  }
+  script.stream = coalesce(script.frames);
+  return script;
+}
+
+asio::awaitable<Verdict> small_frames(CaseContext& ctx) {
+  static constexpr std::size_t kRequests = 20000;
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  // A short value unique to this run, under the empty key: the case runs
+  // solo, so no other case of the run writes that key meanwhile.
+  const std::string value =
+      fmt::format("{:08x}", std::hash<std::string>{}(ctx.key("v")) & 0xFFFFFFFFU);
+  KV_CHECK(co_await round_trip(ctx, *c, make_put("", value), make_put_ack(),
+                               "ack of PUT \"\" (before the pipeline)"));
+  const PipelineScript script = small_frames_script(ctx, kRequests, value);
+  KV_CHECK(co_await write_then_read(ctx, *c, script));
   co_return passed();
 }
 
@@ -101,6 +158,20 @@ void register_pipelining_cases(CaseRegistry& registry) {
       .timing = Timing::kBulk,
       .needs = {"2.5/coalesced"},
       .run = deep_pipeline,
+  });
+  cases.add({
+      .id = "8.1/twenty-thousand-small-frames",
+      .quote = "a client may send any number of requests before reading; all are answered in "
+               "order",
+      .sends = "PUT \"\"=<run-unique value>; then 20,004 requests in one write (about 240 KB): "
+               "mostly GET \"\" (11-byte frames, thousands per 64 KiB read), every 16th a PUT or "
+               "GET of one of 4 keys of the case, then a GET of each (solo: no other case writes "
+               "\"\" meanwhile)",
+      .expects = "the 20,004 responses, in order, none dropped",
+      .timing = Timing::kBulk,
+      .needs = {"8.1/pipeline-5000", "5.5/empty-key"},
+      .solo = true,
+      .run = small_frames,
   });
   cases.add({
       .id = "8.2/half-close-pipelined",
