@@ -4,11 +4,13 @@
 // (8.2).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
 #include <functional>
 #include <string>
 #include <vector>
@@ -144,6 +146,50 @@ asio::awaitable<Verdict> half_close_pipeline(CaseContext& ctx) {
   co_return passed();
 }
 
+// The responses of large_responses: 16 GETs of a value of at most 1 MiB,
+// 16 MiB in all, more than the socket buffers between server and client
+// hold.
+constexpr std::size_t kLargeResponseBytes = 1U << 20U;
+constexpr std::size_t kLargeResponseCount = 16;
+constexpr std::uint32_t kLargeResponsesMinFrame = (64U << 10U) + 512;
+// How long the client waits before it starts reading them.
+constexpr std::chrono::milliseconds kLargeResponsesStall{500};
+
+std::vector<Message> repeated_hits(const std::string& key, const std::string& value,
+                                   std::size_t count) {
+  return std::vector<Message>(count, make_get_hit(key, value));
+}
+
+asio::awaitable<Verdict> large_responses(CaseContext& ctx) {
+  const RunOptions& options = ctx.options();
+  const std::string key = ctx.key("k");
+  const std::size_t size =
+      std::min(kLargeResponseBytes, value_size_for_put_len(key, options.max_frame_bytes));
+  if (size < (64U << 10U)) {
+    co_return skipped(
+        fmt::format("values of 64 KiB do not fit in LEN {}", options.max_frame_bytes));
+  }
+  std::string value(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  KV_CHECK(co_await c->send(encode_frame_to_string(make_put(key, value)), options.bulk_timeout()));
+  KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT", options.bulk_timeout()));
+  std::string gets;
+  for (std::size_t i = 0; i < kLargeResponseCount; ++i) {
+    gets += encode_frame_to_string(make_get(key));
+  }
+  KV_CHECK(co_await c->send(gets, options.response_timeout()));
+  ctx.log().info(0, fmt::format("{} GETs of a {}-byte value sent in one write; reading none for "
+                                "{} ms",
+                                kLargeResponseCount, size, kLargeResponsesStall.count()));
+  co_await pause(kLargeResponsesStall);
+  KV_CHECK(co_await expect_responses(*c, repeated_hits(key, value, kLargeResponseCount),
+                                     options.bulk_timeout(), options.response_timeout()));
+  KV_CHECK(co_await expect_connection_open(ctx, *c));
+  co_return passed();
+}
+
 }  // namespace
 
 void register_pipelining_cases(CaseRegistry& registry) {
@@ -172,6 +218,17 @@ void register_pipelining_cases(CaseRegistry& registry) {
       .needs = {"8.1/pipeline-5000", "5.5/empty-key"},
       .solo = true,
       .run = small_frames,
+  });
+  cases.add({
+      .id = "8.1/large-responses-backpressure",
+      .quote = "the server may stop while its output is backed up, and never drops a response",
+      .sends = "PUT k = 1 MiB (smaller if --max-frame-bytes is), then 16 GETs of k in one write "
+               "(16 MiB of responses); nothing read for 500 ms, then everything at full speed",
+      .expects = "the 16 hits, whole and in order, then a GET on the same connection is answered",
+      .timing = Timing::kBulk,
+      .needs = {"5.2/value-1mib"},
+      .min_max_frame_bytes = kLargeResponsesMinFrame,
+      .run = large_responses,
   });
   cases.add({
       .id = "8.2/half-close-pipelined",

@@ -2,7 +2,11 @@
 // every 100 ms is never timed out (9.2).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <chrono>
 #include <functional>
+#include <string>
+#include <vector>
 
 #include "codec/frame_encoder.h"
 #include "conformance/case_helpers.h"
@@ -35,6 +39,99 @@ asio::awaitable<Verdict> slow_drip(CaseContext& ctx) {
   co_return passed();
 }
 
+// The large responses of slow_reader: values of at most 1 MiB (less if
+// the run's maximum LEN is smaller), and enough GETs that their responses
+// (16 MiB or more) outgrow every socket buffer between server and client.
+constexpr std::size_t kSlowReaderValueBytes = 1U << 20U;
+constexpr std::size_t kSlowReaderTotalBytes = 16U << 20U;
+constexpr std::uint32_t kSlowReaderMinFrame = (64U << 10U) + 512;
+
+// The value of key `which` (0 or 1): `size` bytes of a pattern of its own.
+std::string slow_reader_value(std::size_t size, int which) {
+  std::string value(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) {
+    value[i] = static_cast<char>((which == 0 ? 'a' : 'A') + (i / 7 + i) % 26);
+  }
+  return value;
+}
+
+// The GETs of slow_reader, alternating between the two keys, and the hits
+// a correct server answers them with.
+struct SlowReaderScript {
+  std::string gets;
+  std::vector<Message> responses;
+};
+
+SlowReaderScript slow_reader_script(const std::string (&keys)[2], const std::string (&values)[2],
+                                    std::size_t count) {
+  SlowReaderScript script;
+  for (std::size_t i = 0; i < count; ++i) {
+    script.gets += encode_frame_to_string(make_get(keys[i % 2]));
+    script.responses.push_back(make_get_hit(keys[i % 2], values[i % 2]));
+  }
+  return script;
+}
+
+// How slow_reader paces itself. The stall stays below half the idle
+// timeout (SPEC 9.1 lets a server close a connection that neither sends
+// nor reads for that long); the slow reading then lasts 1.5 idle timeouts
+// when that is short, so that with a short --idle-timeout-ms the client
+// delivers no byte for longer than the idle timeout while it reads.
+std::chrono::milliseconds slow_reader_stall(const RunOptions& options) {
+  return std::min(std::chrono::milliseconds(1500), options.idle_timeout / 2);
+}
+
+std::chrono::milliseconds slow_reader_drain(const RunOptions& options) {
+  return std::clamp(options.idle_timeout * 3 / 2, std::chrono::milliseconds(1500),
+                    std::chrono::milliseconds(3000));
+}
+
+asio::awaitable<Verdict> slow_reader(CaseContext& ctx) {
+  const RunOptions& options = ctx.options();
+  const std::string keys[2] = {ctx.key("a"), ctx.key("b")};
+  const std::size_t size =
+      std::min(kSlowReaderValueBytes, value_size_for_put_len(keys[0], options.max_frame_bytes));
+  if (size < (64U << 10U)) {
+    co_return skipped(
+        fmt::format("values of 64 KiB do not fit in LEN {}", options.max_frame_bytes));
+  }
+  const std::string values[2] = {slow_reader_value(size, 0), slow_reader_value(size, 1)};
+  const std::size_t count = std::max<std::size_t>(16, kSlowReaderTotalBytes / size);
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  for (int k = 0; k < 2; ++k) {
+    KV_CHECK(co_await c->send(encode_frame_to_string(make_put(keys[k], values[k])),
+                              options.bulk_timeout()));
+    KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of a PUT of a large value",
+                                      options.bulk_timeout()));
+  }
+  const SlowReaderScript script = slow_reader_script(keys, values, count);
+  KV_CHECK(co_await c->send(script.gets, options.response_timeout()));
+  const auto stall = slow_reader_stall(options);
+  const auto pace = slow_reader_drain(options) / static_cast<long>(count);
+  ctx.log().info(
+      0, fmt::format("{} GETs of {}-byte values sent; not reading for {} ms, then one "
+                     "response every {} ms (idle timeout {} ms)",
+                     count, size, stall.count(), pace.count(), options.idle_timeout.count()));
+  co_await pause(stall);
+  // An absolute schedule: response i is read at the earliest at start +
+  // i * pace, so slow reads do not add up.
+  const auto start = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto due = start + pace * static_cast<long>(i);
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        due - std::chrono::steady_clock::now());
+    if (wait.count() > 0) co_await pause(wait);
+    KV_CHECK(co_await expect_response(*c, script.responses[i],
+                                      fmt::format("response {} of {} (a GET of a large value), "
+                                                  "read slowly",
+                                                  i + 1, count),
+                                      options.response_timeout()));
+  }
+  KV_CHECK(co_await expect_connection_open(ctx, *c));
+  co_return passed();
+}
+
 }  // namespace
 
 void register_timeouts_cases(CaseRegistry& registry) {
@@ -49,6 +146,21 @@ void register_timeouts_cases(CaseRegistry& registry) {
       .needs = {"2.5/byte-by-byte"},
       .solo = true,
       .run = slow_drip,
+  });
+  cases.add({
+      .id = "9.3/slow-reader-of-large-responses",
+      .quote = "a server must not time out a connection while it holds unsent responses for it "
+               "and the client is reading them",
+      .sends = "PUT two keys with 1 MiB values (smaller if --max-frame-bytes is), then 16 GETs "
+               "of them in one write (16 MiB of responses); no read for min(1.5 s, half the idle "
+               "timeout), then one response read every ~190 ms, the whole reading lasting 1.5 "
+               "idle timeouts clamped to 1.5-3 s",
+      .expects = "every response intact and in order, on a connection that stays open (a GET "
+                 "after them is answered)",
+      .timing = Timing::kPauses,
+      .needs = {"5.2/value-1mib", "8.1/large-responses-backpressure"},
+      .min_max_frame_bytes = kSlowReaderMinFrame,
+      .run = slow_reader,
   });
 }
 

@@ -1,12 +1,11 @@
 #include "connection.h"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
-#include <sys/socket.h>
-
 #include <algorithm>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <utility>
@@ -35,12 +34,17 @@ constexpr std::size_t kOutputQueueLimit = 256;
 constexpr std::chrono::milliseconds kMutingPause{220};
 // The accept-limit flaw serves this many connections, no more.
 constexpr int kAcceptedConnections = 64;
+// The timeout-while-output-pending flaw's timeout, counted from the last
+// input byte even while responses wait to be written.
+constexpr std::chrono::milliseconds kInputOnlyTimeout{1000};
 // The read-frame-limit flaw handles this many frames of one read.
 constexpr std::size_t kReadFrameLimit = 4096;
 
 // How each response is sent: sigpipe-kills lets a write to a reset peer
 // raise SIGPIPE, which kills the process.
-int send_flags(Flaw flaw) { return flaw == Flaw::kSigpipeKills ? 0 : MSG_NOSIGNAL; }
+int send_flags(Flaw flaw) {
+  return flaw == Flaw::kSigpipeKills ? 0 : MSG_NOSIGNAL;
+}
 
 }  // namespace
 
@@ -52,7 +56,8 @@ Connection::Connection(int fd, ServerContext& context)
                context.flaw),
       source_(make_frame_source(context.flaw, context.max_frame_len)),
       frame_lock_(context.frame_mutex, std::defer_lock),
-      last_frame_time_(Clock::now()) {
+      last_frame_time_(Clock::now()),
+      last_input_time_(Clock::now()) {
   const std::lock_guard lock(context_.open_mutex);
   context_.open_fds.insert(fd_);
 }
@@ -98,6 +103,7 @@ void Connection::run() {
     if (result.status != ReadStatus::kData) return;  // Idle timeout or reset.
     if (flaw_ == Flaw::kStopAfterPause && Clock::now() - last_byte > kMutingPause) muted_ = true;
     last_byte = Clock::now();
+    last_input_time_ = last_byte;
     if (muted_) continue;
     if (flaw_ == Flaw::kDropOnHalfClose && peer_sent_fin(fd_, kFinProbe)) return;
     if (on_bytes(std::span(chunk).first(result.bytes)) == Step::kStop) return;
@@ -207,11 +213,12 @@ std::error_code Connection::send_batch() {
   if (flaw_ == Flaw::kBoundedOutputQueue && batch_.size() > kOutputQueueLimit) {
     batch_.resize(kOutputQueueLimit);
   }
+  if (flaw_ == Flaw::kDropOnBackpressure) return write_dropping_on_backpressure();
   Buffer out;
   bool cut = false;
   for (const Message& response : batch_) cut |= append_response(response, out);
   batch_.clear();
-  if (const std::error_code error = write_all(fd_, out.readable(), send_flags(flaw_))) {
+  if (const std::error_code error = write_out(out.readable())) {
     // sigpipe-kills: a naive retry writes to the broken connection again,
     // which raises SIGPIPE.
     if (flaw_ == Flaw::kSigpipeKills) static_cast<void>(write_all(fd_, out.readable(), 0));
@@ -220,6 +227,27 @@ std::error_code Connection::send_batch() {
   // truncate-large-writes: after a cut response the connection is closed,
   // as by a server that takes a short write for a whole one.
   return cut ? std::make_error_code(std::errc::message_size) : std::error_code();
+}
+
+std::error_code Connection::write_out(std::span<const std::uint8_t> bytes) {
+  if (flaw_ != Flaw::kTimeoutWhileOutputPending) return write_all(fd_, bytes, send_flags(flaw_));
+  // The input-only timer: it counts from the last byte received, so a
+  // client that reads slowly is cut off while it still has responses due.
+  return write_all_until(fd_, bytes, send_flags(flaw_), last_input_time_ + kInputOnlyTimeout);
+}
+
+std::error_code Connection::write_dropping_on_backpressure() {
+  for (const Message& response : batch_) {
+    if (!writable_now(fd_)) continue;  // The flaw: dropped, never sent.
+    Buffer frame;
+    append_response(response, frame);
+    if (const std::error_code error = write_all(fd_, frame.readable(), send_flags(flaw_))) {
+      batch_.clear();
+      return error;
+    }
+  }
+  batch_.clear();
+  return {};
 }
 
 bool Connection::append_response(const Message& response, Buffer& out) const {

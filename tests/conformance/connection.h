@@ -69,6 +69,12 @@ class Connection {
   std::chrono::milliseconds read_timeout() const;
   // Sends the responses collected from one read, in order.
   std::error_code send_batch();
+  // Writes `bytes` as the output flaws say: blocking until all is sent, or
+  // (timeout-while-output-pending) only until 1 s after the last input.
+  std::error_code write_out(std::span<const std::uint8_t> bytes);
+  // drop-on-backpressure: writes each response whole if the socket takes
+  // bytes now, and drops it otherwise.
+  std::error_code write_dropping_on_backpressure();
   // Appends the response's frame to `out`; true if the truncate-large-writes
   // flaw cut it short.
   bool append_response(const Message& response, Buffer& out) const;
@@ -88,6 +94,8 @@ class Connection {
   std::vector<Message> batch_;
   std::unique_lock<std::mutex> frame_lock_;
   Clock::time_point last_frame_time_;
+  // When the last input byte arrived (timeout-while-output-pending).
+  Clock::time_point last_input_time_;
   // stop-after-pause: set once the connection was idle too long.
   bool muted_ = false;
 };

@@ -58,6 +58,8 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kStalePipelinedRead, "stale-pipelined-read"},
     {Flaw::kUtf8BmpOnly, "utf8-bmp-only"},
     {Flaw::kNulTerminatedKeys, "nul-terminated-keys"},
+    {Flaw::kTimeoutWhileOutputPending, "timeout-while-output-pending"},
+    {Flaw::kDropOnBackpressure, "drop-on-backpressure"},
 };
 
 }  // namespace

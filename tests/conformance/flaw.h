@@ -76,9 +76,14 @@ enum class Flaw {
   kStalePipelinedRead,  // 10.1: a GET that is not the first frame of its read
                         // is answered from what this connection saw before.
   // Flaws at the edges of rules (issue 10).
-  kUtf8BmpOnly,        // 4.3: a key or value with a 4-byte UTF-8 sequence
-                       // (a code point above U+FFFF) is a bad body.
-  kNulTerminatedKeys,  // 5.1: keys are compared up to their first U+0000.
+  kUtf8BmpOnly,                // 4.3: a key or value with a 4-byte UTF-8 sequence
+                               // (a code point above U+FFFF) is a bad body.
+  kNulTerminatedKeys,          // 5.1: keys are compared up to their first U+0000.
+  kTimeoutWhileOutputPending,  // 9.3: closes a connection 1 s after its last
+                               // input byte, even while its responses are
+                               // still being written.
+  kDropOnBackpressure,         // 8.1: a response that finds the socket's send buffer
+                               // full is dropped instead of waited for.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".

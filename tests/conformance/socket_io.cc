@@ -15,7 +15,9 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-std::error_code last_error() { return {errno, std::system_category()}; }
+std::error_code last_error() {
+  return {errno, std::system_category()};
+}
 
 // poll(2) for `events` on `fd`, retrying on EINTR. Returns >0 when ready,
 // 0 on timeout, <0 on error.
@@ -51,6 +53,29 @@ std::error_code write_all(int fd, std::span<const std::uint8_t> bytes, int send_
     bytes = bytes.subspan(static_cast<std::size_t>(n));
   }
   return {};
+}
+
+std::error_code write_all_until(int fd, std::span<const std::uint8_t> bytes, int send_flags,
+                                Clock::time_point deadline) {
+  while (!bytes.empty()) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) return std::make_error_code(std::errc::timed_out);
+    const int ready = wait_for(fd, POLLOUT, left);
+    if (ready < 0) return last_error();
+    if (ready == 0) return std::make_error_code(std::errc::timed_out);
+    const ssize_t n = ::send(fd, bytes.data(), bytes.size(), send_flags | MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return last_error();
+    }
+    bytes = bytes.subspan(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+bool writable_now(int fd) {
+  return wait_for(fd, POLLOUT, std::chrono::milliseconds(0)) > 0;
 }
 
 int listen_without_reuse(std::uint16_t port, std::error_code& error) {

@@ -28,6 +28,14 @@ ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::millisec
 // raises SIGPIPE.
 std::error_code write_all(int fd, std::span<const std::uint8_t> bytes, int send_flags);
 
+// Writes all of `bytes` like write_all(), but gives up with
+// std::errc::timed_out once `deadline` passes with bytes still unsent.
+std::error_code write_all_until(int fd, std::span<const std::uint8_t> bytes, int send_flags,
+                                std::chrono::steady_clock::time_point deadline);
+
+// Whether a write to `fd` would make progress now, without blocking.
+bool writable_now(int fd);
+
 // Listens on 127.0.0.1:`port` without SO_REUSEADDR, so that a restart
 // fails while connections of an earlier run linger in TIME_WAIT. Returns
 // the listening socket, or -1 with `error` set.
