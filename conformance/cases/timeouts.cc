@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "codec/frame_encoder.h"
+#include "codec/frame_format.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
@@ -132,6 +133,54 @@ asio::awaitable<Verdict> slow_reader(CaseContext& ctx) {
   co_return passed();
 }
 
+// The gap of gaps_near_limit: close to SPEC 9.2's 100 ms, with room for
+// the scheduling noise of a loaded machine on either side.
+constexpr std::chrono::milliseconds kNearLimitGap{90};
+
+// Where gaps_near_limit cuts the PUT frame `put` (followed by a GET frame):
+// inside the header, at the start, middle and end of the body, at every
+// byte of the footer, and between the two frames.
+std::vector<std::size_t> near_limit_cuts(std::size_t put_bytes) {
+  const std::size_t footer = put_bytes - kFooterBytes;
+  const std::size_t body_middle = (kHeaderBytes + footer) / 2;
+  std::vector<std::size_t> cuts = {1, 3, kHeaderBytes, body_middle};
+  for (std::size_t i = 0; i <= kFooterBytes; ++i) cuts.push_back(footer + i);
+  cuts.erase(std::unique(cuts.begin(), cuts.end()), cuts.end());
+  return cuts;
+}
+
+asio::awaitable<Verdict> gaps_near_limit(CaseContext& ctx) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const std::string k = ctx.key("k");
+  const std::string value = fmt::format("{}", ctx.options().seed % 1000);
+  const std::string put = encode_frame_to_string(make_put(k, value));
+  const std::string stream = put + encode_frame_to_string(make_get(k));
+  std::vector<std::size_t> cuts = near_limit_cuts(put.size());
+  cuts.push_back(stream.size());
+  ctx.log().info(0, fmt::format("PUT and GET ({} bytes) sent in {} writes, one every {} ms on an "
+                                "absolute schedule, cut inside header, body and footer",
+                                stream.size(), cuts.size(), kNearLimitGap.count()));
+  // Write i is sent at start + i * gap, so a late write does not delay the
+  // ones after it; the gaps average exactly the nominal gap.
+  const auto start = std::chrono::steady_clock::now();
+  std::size_t from = 0;
+  for (std::size_t i = 0; i < cuts.size(); ++i) {
+    const auto due = start + kNearLimitGap * static_cast<long>(i);
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
+        due - std::chrono::steady_clock::now());
+    if (wait.count() > 0) co_await pause(wait);
+    KV_CHECK(co_await c->send(std::string_view(stream).substr(from, cuts[i] - from),
+                              ctx.options().response_timeout()));
+    from = cuts[i];
+  }
+  KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT sent with gaps",
+                                    ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_response(*c, make_get_hit(k, value), "hit of the GET sent with gaps",
+                                    ctx.options().response_timeout()));
+  co_return passed();
+}
+
 }  // namespace
 
 void register_timeouts_cases(CaseRegistry& registry) {
@@ -146,6 +195,18 @@ void register_timeouts_cases(CaseRegistry& registry) {
       .needs = {"2.5/byte-by-byte"},
       .solo = true,
       .run = slow_drip,
+  });
+  cases.add({
+      .id = "9.2/gaps-near-100ms",
+      .quote = "a connection that delivers at least one byte every 100 ms is never timed out",
+      .sends = "a PUT then a GET (~70 bytes) in 11 writes 90 ms apart on an absolute schedule "
+               "(no drift), cut inside the header, in the body, at every footer byte and between "
+               "the frames",
+      .expects = "an ack, then a hit",
+      .timing = Timing::kSlowDrip,
+      .needs = {"9.2/slow-drip"},
+      .solo = true,
+      .run = gaps_near_limit,
   });
   cases.add({
       .id = "9.3/slow-reader-of-large-responses",

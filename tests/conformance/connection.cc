@@ -37,6 +37,8 @@ constexpr int kAcceptedConnections = 64;
 // The timeout-while-output-pending flaw's timeout, counted from the last
 // input byte even while responses wait to be written.
 constexpr std::chrono::milliseconds kInputOnlyTimeout{1000};
+// The mid-frame-timeout-80ms flaw's timeout: silence allowed inside a frame.
+constexpr std::chrono::milliseconds kMidFrameTimeout{80};
 // The read-frame-limit flaw handles this many frames of one read.
 constexpr std::size_t kReadFrameLimit = 4096;
 
@@ -201,6 +203,8 @@ void Connection::after_framing_error() {
 }
 
 std::chrono::milliseconds Connection::read_timeout() const {
+  // mid-frame-timeout-80ms: a frame must arrive without pausing 80 ms.
+  if (flaw_ == Flaw::kMidFrameTimeout80ms && !source_->partial().empty()) return kMidFrameTimeout;
   if (flaw_ != Flaw::kIdleKillFast) return kIdleTimeout;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       last_frame_time_ + kFastIdleTimeout - Clock::now());

@@ -82,6 +82,8 @@ enum class Flaw {
   kTimeoutWhileOutputPending,  // 9.3: closes a connection 1 s after its last
                                // input byte, even while its responses are
                                // still being written.
+  kMidFrameTimeout80ms,        // 9.2: closes a connection that delivers no byte for
+                               // 80 ms while a frame is partly received.
   kDropOnBackpressure,         // 8.1: a response that finds the socket's send buffer
                                // full is dropped instead of waited for.
 };
