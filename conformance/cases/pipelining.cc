@@ -146,6 +146,62 @@ asio::awaitable<Verdict> half_close_pipeline(CaseContext& ctx) {
   co_return passed();
 }
 
+// The last frames of last_frames_with_fin: PUT x, GET x, GET of a key
+// never written. Built outside the coroutine (GCC 12 and braced lists).
+PipelineScript last_frames(const std::string& x, const std::string& absent) {
+  PipelineScript script;
+  script.frames = {encode_frame_to_string(make_put(x, "written with the FIN")),
+                   encode_frame_to_string(make_get(x)), encode_frame_to_string(make_get(absent))};
+  script.responses = {make_put_ack(), make_get_hit(x, "written with the FIN"),
+                      make_get_miss(absent)};
+  script.stream = coalesce(script.frames);
+  return script;
+}
+
+// Answers to the earlier requests are read first, so the last frames come
+// alone, in one write that the FIN follows at once.
+asio::awaitable<Verdict> last_frames_with_fin(CaseContext& ctx) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const PipelineScript first = make_pipeline(ctx, 20, 2);
+  KV_CHECK(co_await c->send(first.stream, ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_responses(*c, first.responses, ctx.options().response_timeout()));
+  const std::string x = ctx.key("x");
+  const PipelineScript last = last_frames(x, ctx.key("absent"));
+  KV_CHECK(co_await c->send(last.stream, ctx.options().response_timeout()));
+  c->shutdown_send();
+  KV_CHECK(co_await expect_responses(*c, last.responses, ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_close(*c, "after answering the frames that came with the FIN",
+                                 ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_on_fresh_connection(ctx, x, make_get_hit(x, "written with the FIN")));
+  co_return passed();
+}
+
+// How long fin_completes_split_frame waits between the two parts of its
+// frame, so that the server reads them apart.
+constexpr std::chrono::milliseconds kSplitFramePause{50};
+
+asio::awaitable<Verdict> fin_completes_split_frame(CaseContext& ctx) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const std::string k = ctx.key("k");
+  const std::string frame = encode_frame_to_string(make_put(k, "completed by the last write"));
+  // All but the last 3 footer bytes, then those bytes and at once the FIN.
+  const std::size_t cut = frame.size() - 3;
+  KV_CHECK(
+      co_await c->send(std::string_view(frame).substr(0, cut), ctx.options().response_timeout()));
+  co_await pause(kSplitFramePause);
+  KV_CHECK(co_await c->send(std::string_view(frame).substr(cut), ctx.options().response_timeout()));
+  c->shutdown_send();
+  KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT the FIN's write completed",
+                                    ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_close(*c, "after answering the frame completed with the FIN",
+                                 ctx.options().response_timeout()));
+  KV_CHECK(
+      co_await expect_on_fresh_connection(ctx, k, make_get_hit(k, "completed by the last write")));
+  co_return passed();
+}
+
 // The responses of large_responses: 16 GETs of a value of at most 1 MiB,
 // 16 MiB in all, more than the socket buffers between server and client
 // hold.
@@ -229,6 +285,26 @@ void register_pipelining_cases(CaseRegistry& registry) {
       .needs = {"5.2/value-1mib"},
       .min_max_frame_bytes = kLargeResponsesMinFrame,
       .run = large_responses,
+  });
+  cases.add({
+      .id = "8.2/last-frames-with-fin",
+      .quote = "after the client's FIN, the server answers every complete request, then closes",
+      .sends = "20 PUT/GET requests, whose responses are read; then PUT x, GET x, GET <absent> in "
+               "one write followed at once by a half-close (FIN)",
+      .expects = "the 3 responses in order (ack, hit, miss), then the server closes; x is stored "
+                 "(a GET on a new connection hits)",
+      .needs = {"8.2/half-close-pipelined"},
+      .run = last_frames_with_fin,
+  });
+  cases.add({
+      .id = "8.2/fin-completes-split-frame",
+      .quote = "after the client's FIN, the server answers every complete request, then closes",
+      .sends = "a PUT without its last 3 footer bytes; 50 ms later those 3 bytes and at once a "
+               "half-close (FIN)",
+      .expects = "the ack, then the server closes; the PUT is stored (a GET on a new connection "
+                 "hits)",
+      .needs = {"8.2/half-close-pipelined"},
+      .run = fin_completes_split_frame,
   });
   cases.add({
       .id = "8.2/half-close-pipelined",

@@ -298,6 +298,25 @@ asio::awaitable<Verdict> values_near_max(CaseContext& ctx) {
   co_return passed();
 }
 
+// A long pipeline whose last frames reach the server with the FIN: each
+// request gets exactly one response, the last ones included, and nothing
+// follows them but the close.
+asio::awaitable<Verdict> one_response_each_then_fin(CaseContext& ctx) {
+  static constexpr std::size_t kRequests = 2000;
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  const PipelineScript script = make_pipeline(ctx, kRequests, 8);
+  ctx.log().info(0, fmt::format("{} requests, {} bytes, in one write, then at once a FIN",
+                                kRequests, script.stream.size()));
+  KV_CHECK(co_await c->send(script.stream, ctx.options().bulk_timeout()));
+  c->shutdown_send();
+  KV_CHECK(co_await expect_responses(*c, script.responses, ctx.options().bulk_timeout(),
+                                     ctx.options().response_timeout()));
+  KV_CHECK(co_await expect_close(*c, "after exactly one response per request, nothing more",
+                                 ctx.options().response_timeout()));
+  co_return passed();
+}
+
 }  // namespace
 
 void register_semantics_cases(CaseRegistry& registry) {
@@ -454,6 +473,17 @@ void register_semantics_cases(CaseRegistry& registry) {
       .timing = Timing::kPauses,
       .needs = {"5.1/put-then-get"},
       .run = answers_after_pauses,
+  });
+  cases.add({
+      .id = "5.7/one-response-each-then-fin",
+      .quote = "exactly one response per well-framed request, in request order, the last ones "
+               "included",
+      .sends = "2000 PUT/GET requests in one write, followed at once by a half-close (FIN), so "
+               "the last frames reach the server with the FIN",
+      .expects = "the 2000 responses in order, none missing and none extra, then the server closes",
+      .timing = Timing::kBulk,
+      .needs = {"8.2/half-close-pipelined"},
+      .run = one_response_each_then_fin,
   });
   cases.add({
       .id = "5.8/one-shared-store",

@@ -22,7 +22,8 @@ constexpr std::size_t kReadChunkBytes = 64 * 1024;
 constexpr std::chrono::milliseconds kIdleTimeout{10'000};
 // The idle-kill-fast flaw's timeout, counted from the last complete frame.
 constexpr std::chrono::milliseconds kFastIdleTimeout{80};
-// How long drop-on-half-close waits for a FIN after each read.
+// How long drop-on-half-close and drop-last-on-fin wait for a FIN after
+// each read.
 constexpr std::chrono::milliseconds kFinProbe{50};
 // The slow-close flaw's delay before closing after a framing error.
 constexpr std::chrono::milliseconds kSlowCloseDelay{3000};
@@ -108,11 +109,12 @@ void Connection::run() {
     last_input_time_ = last_byte;
     if (muted_) continue;
     if (flaw_ == Flaw::kDropOnHalfClose && peer_sent_fin(fd_, kFinProbe)) return;
-    if (on_bytes(std::span(chunk).first(result.bytes)) == Step::kStop) return;
+    const bool fin_follows = flaw_ == Flaw::kDropLastOnFin && peer_sent_fin(fd_, kFinProbe);
+    if (on_bytes(std::span(chunk).first(result.bytes), fin_follows) == Step::kStop) return;
   }
 }
 
-Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
+Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes, bool fin_follows) {
   lock_frame_mutex();
   source_->on_read(bytes);
   Message request;
@@ -143,6 +145,9 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes) {
     }
     batch_.push_back(std::move(reply.response));
   }
+  // drop-last-on-fin: the frame that ended with the stream is taken for a
+  // truncated one after it was applied, and its response is thrown away.
+  if (fin_follows && !batch_.empty()) batch_.pop_back();
   if (send_batch()) return Step::kStop;
   unlock_frame_mutex_between_frames();
   return Step::kContinue;

@@ -60,7 +60,9 @@ class Connection {
   enum class Step { kContinue, kStop };
   using Clock = std::chrono::steady_clock;
 
-  Step on_bytes(std::span<const std::uint8_t> bytes);
+  // `fin_follows`: the peer's FIN came right after these bytes (looked for
+  // under the drop-last-on-fin flaw only).
+  Step on_bytes(std::span<const std::uint8_t> bytes, bool fin_follows);
   void on_eof();
   void after_framing_error();
   // The crash and wedge flaws' reaction to a framing error of class `error`.

@@ -60,6 +60,7 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kNulTerminatedKeys, "nul-terminated-keys"},
     {Flaw::kTimeoutWhileOutputPending, "timeout-while-output-pending"},
     {Flaw::kDropOnBackpressure, "drop-on-backpressure"},
+    {Flaw::kDropLastOnFin, "drop-last-on-fin"},
     {Flaw::kMidFrameTimeout80ms, "mid-frame-timeout-80ms"},
 };
 

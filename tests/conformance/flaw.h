@@ -84,6 +84,8 @@ enum class Flaw {
                                // still being written.
   kMidFrameTimeout80ms,        // 9.2: closes a connection that delivers no byte for
                                // 80 ms while a frame is partly received.
+  kDropLastOnFin,              // 8.2: when the peer's FIN follows a read at once, the
+                               // last frame of that read is applied but not answered.
   kDropOnBackpressure,         // 8.1: a response that finds the socket's send buffer
                                // full is dropped instead of waited for.
 };
