@@ -28,6 +28,7 @@
 #include "conformance/html_report.h"
 #include "conformance/json_report.h"
 #include "conformance/junit_report.h"
+#include "conformance/rule_map.h"
 #include "conformance/runner.h"
 
 namespace {
@@ -54,6 +55,7 @@ struct Cli {
   bool strict = false;
   std::string json, junit, html;
   bool list = false;
+  bool by_rule = false;
   std::string explain;
   bool verbose = false;
   bool differential = false;
@@ -101,7 +103,6 @@ std::string shell_quote(const std::string& text) {
   for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
-
 
 std::string rerun_prefix(const Cli& cli) {
   std::string prefix = "kvconform " + (cli.exec.empty() ? "--target " + cli.targets.front()
@@ -267,8 +268,9 @@ int run_client_side(const Cli& cli) {
     return 0;
   }
   if (cli.client_exec.empty()) {
-    fmt::print(stderr, "kvconform: --client lists the client cases with --list; to check a "
-                       "client give --client-exec COMMAND\n");
+    fmt::print(stderr,
+               "kvconform: --client lists the client cases with --list; to check a "
+               "client give --client-exec COMMAND\n");
     return kExitUsage;
   }
   if (!cli.targets.empty() || !cli.exec.empty() || cli.differential) {
@@ -305,8 +307,9 @@ asio::awaitable<int> run_explore(Cli cli, kv::ExploreConfig config) {
 // --explore or --replay (conformance/explore/explore_mode.h).
 int run_explore_side(const Cli& cli) {
   if (cli.targets.size() + (cli.exec.empty() ? 0 : 1) != 1 || cli.differential) {
-    fmt::print(stderr, "kvconform: --explore and --replay need exactly one of --target HOST:PORT "
-                       "or --exec COMMAND\n");
+    fmt::print(stderr,
+               "kvconform: --explore and --replay need exactly one of --target HOST:PORT "
+               "or --exec COMMAND\n");
     return kExitUsage;
   }
   if (!cli.exec.empty() && cli.exec.find("{port}") == std::string::npos) {
@@ -373,7 +376,11 @@ int main(int argc, char** argv) {
   app.add_option("--json", cli.json, "write a JSON report (schema kvconform-report/2)");
   app.add_option("--junit", cli.junit, "write a JUnit XML report");
   app.add_option("--html", cli.html, "write a self-contained HTML report");
-  app.add_flag("--list", cli.list, "list every case: ID, level, profile, rule");
+  CLI::Option* list = app.add_flag("--list", cli.list, "list every case: ID, level, profile, rule");
+  app.add_flag("--by-rule", cli.by_rule,
+               "with --list: every rule of the spec with the cases (server and client) that cite "
+               "it, or why none can")
+      ->needs(list);
   app.add_option("--explain", cli.explain, "describe one case in full");
   app.add_flag("-v,--verbose", cli.verbose, "print the wire log of every case");
   app.add_flag("--differential", cli.differential,
@@ -418,6 +425,17 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUsage;
   }
   if (!cli.seed) cli.seed = std::random_device{}() % 1000000;
+  if (cli.by_rule) {
+    std::vector<std::string> errors;
+    const auto not_checkable = kv::parse_not_checkable(kv::built_in_not_checkable(), errors);
+    for (const std::string& error : errors) {
+      fmt::print(stderr, "kvconform: spec/not-checkable.txt: {}\n", error);
+    }
+    const std::vector<std::string> ids = kv::every_case_id();
+    kv::print_rule_map(stdout, kv::map_rules(kv::parse_rule_outline(kv::built_in_rule_outline()),
+                                             not_checkable, ids));
+    return 0;
+  }
   if (cli.client || !cli.client_exec.empty() ||
       (!cli.explain.empty() && kv::find_client_case(cli.explain) != nullptr)) {
     return run_client_side(cli);

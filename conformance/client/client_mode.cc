@@ -9,6 +9,7 @@
 #include <chrono>
 #include <exception>
 
+#include "conformance/case_registry.h"
 #include "conformance/console_report.h"
 #include "conformance/html_report.h"
 #include "conformance/json_report.h"
@@ -144,6 +145,13 @@ int run_client_mode(ClientModeConfig config) {
   console.summary(report);
   if (!write_reports(config, report)) return kExitUsage;
   return report.exit_code();
+}
+
+std::vector<std::string> every_case_id() {
+  std::vector<std::string> ids;
+  for (const CaseDef& def : all_cases().cases()) ids.push_back(def.id);
+  for (const ClientCaseDef& def : all_client_cases()) ids.push_back(def.id);
+  return ids;
 }
 
 void print_client_case_list(std::FILE* out) {
