@@ -73,13 +73,13 @@ SlowReaderScript slow_reader_script(const std::string (&keys)[2], const std::str
   return script;
 }
 
-// How slow_reader paces itself. The stall stays below half the idle
+// How slow_reader paces itself. The stall stays below a third of the idle
 // timeout (SPEC 9.1 lets a server close a connection that neither sends
 // nor reads for that long); the slow reading then lasts 1.5 idle timeouts
 // when that is short, so that with a short --idle-timeout-ms the client
 // delivers no byte for longer than the idle timeout while it reads.
 std::chrono::milliseconds slow_reader_stall(const RunOptions& options) {
-  return std::min(std::chrono::milliseconds(1500), options.idle_timeout / 2);
+  return std::min(std::chrono::milliseconds(1500), options.idle_timeout / 3);
 }
 
 std::chrono::milliseconds slow_reader_drain(const RunOptions& options) {
@@ -212,10 +212,11 @@ void register_timeouts_cases(CaseRegistry& registry) {
       .id = "9.3/slow-reader-of-large-responses",
       .quote = "a server must not time out a connection while it holds unsent responses for it "
                "and the client is reading them",
-      .sends = "PUT two keys with 1 MiB values (smaller if --max-frame-bytes is), then 16 GETs "
-               "of them in one write (16 MiB of responses); no read for min(1.5 s, half the idle "
-               "timeout), then one response read every ~190 ms, the whole reading lasting 1.5 "
-               "idle timeouts clamped to 1.5-3 s",
+      .sends =
+          "PUT two keys with 1 MiB values (smaller if --max-frame-bytes is), then 16 GETs "
+          "of them in one write (16 MiB of responses); no read for min(1.5 s, a third of the idle "
+          "timeout), then one response read every ~190 ms, the whole reading lasting 1.5 "
+          "idle timeouts clamped to 1.5-3 s",
       .expects = "every response intact and in order, on a connection that stays open (a GET "
                  "after them is answered)",
       .timing = Timing::kPauses,
