@@ -37,6 +37,34 @@ TEST(RuleCoverage, EveryMustAndShouldRuleHasACaseOrAReason) {
   }
 }
 
+// The check has teeth on the real suite: taking away the cases of any one
+// checkable rule makes it fail, naming that rule.
+TEST(RuleCoverage, RemovingTheCasesOfAnyRuleFails) {
+  std::vector<std::string> errors;
+  const auto not_checkable = parse_not_checkable(built_in_not_checkable(), errors);
+  const std::vector<std::string> ids = every_case_id();
+  const std::vector<SpecRule> rules = parse_rule_outline(built_in_rule_outline());
+  int checked = 0;
+  for (const RuleCoverage& entry : map_rules(rules, not_checkable, ids)) {
+    if (entry.cases.empty()) continue;
+    std::vector<std::string> fewer;
+    for (const std::string& id : ids) {
+      if (std::find(entry.cases.begin(), entry.cases.end(), id) == entry.cases.end()) {
+        fewer.push_back(id);
+      }
+    }
+    const auto problems =
+        coverage_problems(map_rules(rules, not_checkable, fewer), not_checkable, fewer);
+    const bool names_rule =
+        std::any_of(problems.begin(), problems.end(),
+                    [&](const std::string& p) { return p.rfind(entry.rule.id + " ", 0) == 0; });
+    EXPECT_TRUE(names_rule || entry.rule.level == "MAY" || entry.rule.level == "—")
+        << "without its cases, rule " << entry.rule.id << " is not reported";
+    ++checked;
+  }
+  EXPECT_GT(checked, 40);
+}
+
 // The built-in copies are the files of spec/ (the build embeds them).
 TEST(RuleCoverage, BuiltInCopiesAreTheSpecFiles) {
   EXPECT_EQ(built_in_rule_outline(), read_spec_file("RULES.outline.md"));
