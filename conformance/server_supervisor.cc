@@ -25,6 +25,8 @@ constexpr std::size_t kTailLines = 12;
 constexpr std::chrono::milliseconds kStartPoll{5};
 // New ports tried when a restart cannot use the old one.
 constexpr int kNewPortTries = 2;
+// How long a restart waits for the stopped server's listener to go away.
+constexpr std::chrono::milliseconds kOldListenerGrace{2000};
 
 // One /proc/net/tcp file: whether a line in state LISTEN (0A) has `port`.
 std::optional<bool> listening_in(const char* path, std::uint16_t port) {
@@ -140,6 +142,17 @@ asio::awaitable<std::string> ServerSupervisor::start() {
 
 asio::awaitable<std::string> ServerSupervisor::restart(std::string& note) {
   stop();
+  // A killed process may still be exiting when stop() returns (signals are
+  // delivered asynchronously), its listener still open: wait until nothing
+  // listens on the port, or start() would take the dying server's socket
+  // for the new one's, and the next case would meet a reset.
+  const auto executor = co_await asio::this_coro::executor;
+  asio::steady_timer pause(executor);
+  const auto deadline = std::chrono::steady_clock::now() + kOldListenerGrace;
+  while (port_is_listening(port_).value_or(false) && std::chrono::steady_clock::now() < deadline) {
+    pause.expires_after(kStartPoll);
+    co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
   const std::uint16_t old_port = port_;
   std::string error = co_await start();
   const std::string first_error = error;
