@@ -288,7 +288,7 @@ void register_pipelining_cases(CaseRegistry& registry) {
                "timeout), then everything at full speed",
       .expects = "the 16 hits, whole and in order, then a GET on the same connection is answered",
       .timing = Timing::kBulk,
-      .needs = {"5.2/value-1mib"},
+      .needs = {"5.2/value-1mib", "2.5/coalesced"},
       .min_max_frame_bytes = kLargeResponsesMinFrame,
       .run = large_responses,
   });
