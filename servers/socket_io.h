@@ -14,10 +14,6 @@
 
 namespace kv {
 
-// The name tests/conformance/broken_kvserver.cc still uses for
-// net::UniqueFd. Remove it once that file says net::UniqueFd.
-using net::UniqueFd;
-
 enum class BlockingMode { kBlocking, kNonBlocking };
 
 std::error_code set_blocking_mode(int fd, BlockingMode mode);

@@ -25,6 +25,7 @@
 #include "codec/message.h"
 #include "connection.h"
 #include "flaw.h"
+#include "net/unique_fd.h"
 #include "servers/socket_io.h"
 #include "socket_io.h"
 
@@ -105,10 +106,10 @@ int main(int argc, char** argv) {
   // sigpipe-kills flaw keeps SIGPIPE's default action, which does.
   if (*flaw != kv::Flaw::kSigpipeKills) ::signal(SIGPIPE, SIG_IGN);
 
-  kv::UniqueFd listener;
+  kv::net::UniqueFd listener;
   std::error_code listen_error;
   if (*flaw == kv::Flaw::kCrashNoRebind) {
-    listener = kv::UniqueFd(kv::listen_without_reuse(options.port, listen_error));
+    listener = kv::net::UniqueFd(kv::listen_without_reuse(options.port, listen_error));
   } else {
     listen_error = kv::listen_tcp(options.host, options.port, listener);
   }
