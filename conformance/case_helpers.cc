@@ -28,11 +28,23 @@ asio::awaitable<void> pause(std::chrono::milliseconds duration) {
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
+asio::awaitable<void> pause_until(std::chrono::steady_clock::time_point due) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_at(due);
+  co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+std::string patterned_value(std::size_t size, char first) {
+  std::string value(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>(first + (i / 7 + i) % 26);
+  return value;
+}
+
 asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string key, std::string value) {
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
-  const auto timeout = value.size() > 4096 ? ctx.options().bulk_timeout()
-                                           : ctx.options().response_timeout();
+  const auto timeout =
+      value.size() > 4096 ? ctx.options().bulk_timeout() : ctx.options().response_timeout();
   KV_CHECK(co_await c->send(encode_frame_to_string(make_put(key, value)), timeout));
   KV_CHECK(co_await expect_response(*c, make_put_ack(), "ack of the PUT", timeout));
   KV_CHECK(co_await c->send(encode_frame_to_string(make_get(key)), timeout));
@@ -41,8 +53,7 @@ asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string key, std::
   co_return std::nullopt;
 }
 
-static asio::awaitable<Verdict> put_get_run(CaseContext& ctx, std::string name,
-                                            std::string value) {
+static asio::awaitable<Verdict> put_get_run(CaseContext& ctx, std::string name, std::string value) {
   const std::string key = ctx.key(name);
   const std::size_t frame_len = make_put(key, value).ByteSizeLong() + kFooterBytes;
   if (frame_len > ctx.options().max_frame_bytes) {

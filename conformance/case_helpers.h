@@ -18,13 +18,24 @@
 namespace kv {
 
 // The verdict of a case that cannot run with this run's options.
-inline Verdict skipped(std::string why) { return {Result::kSkip, "", std::move(why)}; }
+inline Verdict skipped(std::string why) {
+  return {Result::kSkip, "", std::move(why)};
+}
 
 // A case that is a plain pass so far.
-inline Verdict passed() { return {}; }
+inline Verdict passed() {
+  return {};
+}
 
 // Waits `duration` without blocking other cases.
 boost::asio::awaitable<void> pause(std::chrono::milliseconds duration);
+// Waits until `due` (at once if it has passed): steps of an absolute
+// schedule, so that one late step does not delay the ones after it.
+boost::asio::awaitable<void> pause_until(std::chrono::steady_clock::time_point due);
+
+// `size` bytes of a repeating letter pattern that starts at `first` ('a'
+// or 'A'), so that two large values of one case differ everywhere.
+std::string patterned_value(std::size_t size, char first);
 
 // Opens a connection, PUTs `value` under `key`, expects the ack, then GETs
 // it back on the same connection and expects a hit.

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "codec/frame_encoder.h"
-#include "codec/message_builders.h"
 #include "codec/frame_format.h"
+#include "codec/message_builders.h"
 #include "conformance/case_context.h"
 #include "conformance/wire_session.h"
 
@@ -20,9 +20,10 @@ std::string no_response(const ReadEvent& event, std::string_view request) {
                          request, event.detail);
     case ReadEventKind::kEof:
     case ReadEventKind::kReset:
-      return fmt::format("a new connection was accepted but closed without a response to its {} "
-                         "({})",
-                         request, describe_event(event));
+      return fmt::format(
+          "a new connection was accepted but closed without a response to its {} "
+          "({})",
+          request, describe_event(event));
     default:
       return fmt::format("a new connection was accepted but its {} got {}", request,
                          describe_event(event));
@@ -37,17 +38,19 @@ std::vector<std::pair<Message, std::string>> liveness_requests(const std::string
 
 }  // namespace
 
+bool frame_fits(const Message& request, std::uint32_t max_frame_bytes) {
+  return request.ByteSizeLong() + kFooterBytes <= max_frame_bytes;
+}
+
 std::string frame_within(const Message& request, std::uint32_t max_frame_bytes) {
-  std::string frame = encode_frame_to_string(request);
-  if (frame.size() - kHeaderBytes <= max_frame_bytes) return frame;
-  return encode_frame_to_string(Message());
+  return encode_frame_to_string(frame_fits(request, max_frame_bytes) ? request : Message());
 }
 
 boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireLog& log,
                                                 std::string key) {
-  ConnectResult connected = co_await WireSession::connect(
-      options.endpoint, log, kLivenessConnection, options.response_timeout(),
-      options.max_frame_bytes);
+  ConnectResult connected =
+      co_await WireSession::connect(options.endpoint, log, kLivenessConnection,
+                                    options.response_timeout(), options.max_frame_bytes);
   if (!connected.session) {
     co_return Liveness{false, "a new connection was not accepted: " + connected.error};
   }
@@ -55,11 +58,12 @@ boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireL
   const std::vector<std::pair<Message, std::string>> steps =
       liveness_requests(private_key(options, key));
   for (const auto& [request, name] : steps) {
-    const std::string frame = frame_within(request, options.max_frame_bytes);
     // Under a maximum below a PUT's frame every step is the empty-body
     // frame: one answer shows the server is alive (startup_probe.cc).
-    if (&request != &steps.front().first && frame == encode_frame_to_string(Message())) break;
-    if (Check sent = co_await session.send(frame, options.response_timeout())) {
+    const bool fits = frame_fits(request, options.max_frame_bytes);
+    if (!fits && &request != &steps.front().first) break;
+    if (Check sent = co_await session.send(frame_within(request, options.max_frame_bytes),
+                                           options.response_timeout())) {
       co_return Liveness{false, fmt::format("a new connection was accepted but its {} could not "
                                             "be sent: {}",
                                             name, sent->observed)};

@@ -23,6 +23,9 @@ struct Liveness {
   std::string problem;
 };
 
+// True when the frame of `request` has LEN <= `max_frame_bytes`.
+bool frame_fits(const Message& request, std::uint32_t max_frame_bytes);
+
 // The frame of `request`; or, when it would exceed `max_frame_bytes`, the
 // empty-body frame (LEN 5, the all-default message: kind 0, answered
 // {kind: 0, status: NotOk} by SPEC 5.6), which fits every legal maximum.

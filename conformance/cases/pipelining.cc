@@ -229,8 +229,7 @@ asio::awaitable<Verdict> large_responses(CaseContext& ctx) {
     co_return skipped(
         fmt::format("values of 64 KiB do not fit in LEN {}", options.max_frame_bytes));
   }
-  std::string value(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>('a' + (i * 7 + i / 26) % 26);
+  const std::string value = patterned_value(size, 'a');
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
   KV_CHECK(co_await c->send(encode_frame_to_string(make_put(key, value)), options.bulk_timeout()));

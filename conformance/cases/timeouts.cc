@@ -47,15 +47,6 @@ constexpr std::size_t kSlowReaderValueBytes = 1U << 20U;
 constexpr std::size_t kSlowReaderTotalBytes = 16U << 20U;
 constexpr std::uint32_t kSlowReaderMinFrame = (64U << 10U) + 512;
 
-// The value of key `which` (0 or 1): `size` bytes of a pattern of its own.
-std::string slow_reader_value(std::size_t size, int which) {
-  std::string value(size, '\0');
-  for (std::size_t i = 0; i < size; ++i) {
-    value[i] = static_cast<char>((which == 0 ? 'a' : 'A') + (i / 7 + i) % 26);
-  }
-  return value;
-}
-
 // The GETs of slow_reader, alternating between the two keys, and the hits
 // a correct server answers them with.
 struct SlowReaderScript {
@@ -97,7 +88,7 @@ asio::awaitable<Verdict> slow_reader(CaseContext& ctx) {
     co_return skipped(
         fmt::format("values of 64 KiB do not fit in LEN {}", options.max_frame_bytes));
   }
-  const std::string values[2] = {slow_reader_value(size, 0), slow_reader_value(size, 1)};
+  const std::string values[2] = {patterned_value(size, 'a'), patterned_value(size, 'A')};
   const std::size_t count = std::max<std::size_t>(16, kSlowReaderTotalBytes / size);
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
@@ -120,10 +111,7 @@ asio::awaitable<Verdict> slow_reader(CaseContext& ctx) {
   // i * pace, so slow reads do not add up.
   const auto start = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < count; ++i) {
-    const auto due = start + pace * static_cast<long>(i);
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        due - std::chrono::steady_clock::now());
-    if (wait.count() > 0) co_await pause(wait);
+    co_await pause_until(start + pace * static_cast<long>(i));
     KV_CHECK(co_await expect_response(*c, script.responses[i],
                                       fmt::format("response {} of {} (a GET of a large value), "
                                                   "read slowly",
@@ -167,10 +155,7 @@ asio::awaitable<Verdict> gaps_near_limit(CaseContext& ctx) {
   const auto start = std::chrono::steady_clock::now();
   std::size_t from = 0;
   for (std::size_t i = 0; i < cuts.size(); ++i) {
-    const auto due = start + kNearLimitGap * static_cast<long>(i);
-    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(
-        due - std::chrono::steady_clock::now());
-    if (wait.count() > 0) co_await pause(wait);
+    co_await pause_until(start + kNearLimitGap * static_cast<long>(i));
     KV_CHECK(co_await c->send(std::string_view(stream).substr(from, cuts[i] - from),
                               ctx.options().response_timeout()));
     from = cuts[i];

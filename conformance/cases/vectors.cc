@@ -86,19 +86,21 @@ VectorPlan plan_of(const SpecVector& vector) {
 std::string describe_plan(const VectorPlan& plan) {
   std::vector<std::string> parts;
   for (const OwedResponse& owed : plan.responses) {
-    parts.push_back(owed.hit_or_miss ? fmt::format("a hit or a miss for {}",
-                                                   quote_bytes(owed.want.key()))
-                                     : describe_message(owed.want));
+    parts.push_back(owed.hit_or_miss
+                        ? fmt::format("a hit or a miss for {}", quote_bytes(owed.want.key()))
+                        : describe_message(owed.want));
   }
-  std::string text = parts.empty() ? std::string("no response")
-                                   : fmt::format("{}", fmt::join(parts, ", "));
+  std::string text =
+      parts.empty() ? std::string("no response") : fmt::format("{}", fmt::join(parts, ", "));
   switch (plan.end) {
     case StreamEnd::kClean:
-      return text + "; the connection stays open (a GET of a key of the case's own is then a "
-                    "miss)";
+      return text +
+             "; the connection stays open (a GET of a key of the case's own is then a "
+             "miss)";
     case StreamEnd::kFramingError:
-      return text + "; then the framing-error close of SPEC 6.1 (an error frame and a close, or "
-                    "a plain close, within 1 s)";
+      return text +
+             "; then the framing-error close of SPEC 6.1 (an error frame and a close, or "
+             "a plain close, within 1 s)";
     case StreamEnd::kTruncated:
       return text + "; the stream is sent with a FIN, and the server closes";
   }
@@ -120,23 +122,30 @@ asio::awaitable<Check> expect_owed(WireSession& session, const OwedResponse& owe
   co_return std::nullopt;
 }
 
-asio::awaitable<Verdict> vector_run(CaseContext& ctx, const SpecVector& vector) {
+// The vector's bytes cut at its splits, pieces far enough apart that a
+// server reads them apart, even on a loaded machine: the splits are what
+// these vectors are about.
+StreamShape shape_of(const SpecVector& vector) {
+  if (vector.splits.empty()) return StreamShape::whole();
+  StreamShape shape = StreamShape::cut_at(vector.splits);
+  shape.gap = kVectorCutGap;
+  return shape;
+}
+
+// Runs `vector`, whose responses `plan` (plan_of(vector)) lists; the plan
+// is a copy, kept in the coroutine's frame.
+asio::awaitable<Verdict> vector_run(CaseContext& ctx, const SpecVector& vector, VectorPlan plan) {
   if (vector.max_frame_len != ctx.options().max_frame_bytes) {
-    co_return skipped(fmt::format("this vector is for a maximum LEN of {} (run with "
-                                  "--max-frame-bytes {} against a server configured so)",
-                                  vector.max_frame_len, vector.max_frame_len));
+    co_return skipped(
+        fmt::format("this vector is for a maximum LEN of {} (run with "
+                    "--max-frame-bytes {} against a server configured so)",
+                    vector.max_frame_len, vector.max_frame_len));
   }
-  const VectorPlan plan = plan_of(vector);
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
-  StreamShape shape =
-      vector.splits.empty() ? StreamShape::whole() : StreamShape::cut_at(vector.splits);
-  // Pieces far enough apart that a server reads them apart, even on a
-  // loaded machine: the splits are what these vectors are about.
-  shape.gap = kVectorCutGap;
-  ctx.log().info(0, fmt::format("spec vector {} ({}): {}", vector.id, vector.source,
-                                vector.description));
-  KV_CHECK(co_await c->send(vector.bytes, shape, ctx.options().response_timeout()));
+  ctx.log().info(
+      0, fmt::format("spec vector {} ({}): {}", vector.id, vector.source, vector.description));
+  KV_CHECK(co_await c->send(vector.bytes, shape_of(vector), ctx.options().response_timeout()));
   if (plan.end == StreamEnd::kTruncated) c->shutdown_send();
   for (std::size_t i = 0; i < plan.responses.size(); ++i) {
     KV_CHECK(co_await expect_owed(*c, plan.responses[i], i, plan.responses.size(),
@@ -176,7 +185,7 @@ void register_vector_cases(CaseRegistry& registry) {
     std::abort();
   }
   for (const SpecVector& vector : set.vectors) {
-    const VectorPlan plan = plan_of(vector);
+    VectorPlan plan = plan_of(vector);
     std::vector<std::string> needs;
     if (plan.writes || plan.end == StreamEnd::kClean) needs.push_back("5.1/put-then-get");
     if (plan.end == StreamEnd::kClean) needs.push_back("5.3/miss");
@@ -188,19 +197,16 @@ void register_vector_cases(CaseRegistry& registry) {
     registry.add({
         .id = id,
         .quote = vector.description,
-        .sends = fmt::format("the {} bytes of spec vector {}{}", vector.bytes.size(), vector.id,
-                             vector.splits.empty()
-                                 ? std::string(", in one write")
-                                 : fmt::format(", cut before byte {}, {} ms apart",
-                                               fmt::join(vector.splits, ", "),
-                                               kVectorCutGap.count())),
+        .sends = fmt::format("the {} bytes of spec vector {}, in {}", vector.bytes.size(),
+                             vector.id, describe_shape(shape_of(vector))),
         .expects = describe_plan(plan),
         .legal = plan.end == StreamEnd::kFramingError ? kLegalFramingClose : "",
         .timing = plan.end == StreamEnd::kFramingError ? Timing::kCloseWithin : Timing::kResponse,
         .needs = std::move(needs),
         .solo = true,
         .min_max_frame_bytes = kMinFrameLen,
-        .run = [&vector](CaseContext& ctx) { return vector_run(ctx, vector); },
+        .run = [&vector,
+                plan = std::move(plan)](CaseContext& ctx) { return vector_run(ctx, vector, plan); },
     });
   }
 }
