@@ -199,27 +199,21 @@ class Explorer {
         program, still_fails,
         std::chrono::milliseconds(static_cast<long long>(config_.shrink_budget_s * 1000)),
         kMaxShrinkRuns, inv.shrink);
-    inv.shrink_s = seconds_since(shrink_start);
     ProgramRun confirm;
-    for (int i = 0; i < kConfirmRuns; ++i) {
-      ProgramRun r;
-      if (co_await fails_with(inv.minimal, index, rule, &r)) {
-        if (inv.confirmations++ == 0) confirm = std::move(r);
-      }
-    }
+    inv.confirmations = co_await confirmations(inv.minimal, index, rule, confirm);
     if (inv.confirmations < kConfirmNeeded && inv.shrink.accepted > 0) {
+      const int minimal_confirmations = inv.confirmations;
+      const bool on_path = co_await fall_back_along_path(inv, program, index, rule, confirm);
       inv.notes.push_back(fmt::format(
-          "the shrunk program failed only {} of {} reruns; the original program is reported",
-          inv.confirmations, kConfirmRuns));
-      inv.minimal = program;
-      inv.confirmations = 0;
-      for (int i = 0; i < kConfirmRuns; ++i) {
-        ProgramRun r;
-        if (co_await fails_with(inv.minimal, index, rule, &r)) {
-          if (inv.confirmations++ == 0) confirm = std::move(r);
-        }
-      }
+          "the shrunk program failed only {} of {} reruns; {} is reported", minimal_confirmations,
+          kConfirmRuns,
+          on_path ? fmt::format("the smallest program of the shrink path that failed {} of {} "
+                                "({} steps)",
+                                inv.confirmations, kConfirmRuns, inv.minimal.steps.size())
+                  : std::string("the original program")));
     }
+    // Shrinking ends when the reported program is confirmed (or not).
+    inv.shrink_s = seconds_since(shrink_start);
     inv.confirmed = inv.confirmations >= kConfirmNeeded;
     if (inv.confirmations > 0) {
       inv.failure = *confirm.failure;
@@ -229,6 +223,54 @@ class Explorer {
       inv.wire_log = again.wire_log;
     }
     co_return inv;
+  }
+
+  // Reruns `program` kConfirmRuns times; returns how many failed with
+  // `rule`, and keeps the first such run in `first`.
+  asio::awaitable<int> confirmations(const Program& program, std::uint64_t index,
+                                     const std::string& rule, ProgramRun& first) {
+    int failed = 0;
+    for (int i = 0; i < kConfirmRuns; ++i) {
+      ProgramRun r;
+      if (co_await fails_with(program, index, rule, &r)) {
+        if (failed++ == 0) first = std::move(r);
+      }
+    }
+    co_return failed;
+  }
+
+  // The shrunk program did not confirm: a flaky failure (an interleaving,
+  // a timing) let the shrinker accept candidates that fail only sometimes.
+  // Binary-searches the shrink path for the smallest candidate that still
+  // confirms (later candidates are smaller and fail less steadily), and
+  // falls back to the original program if none does. Sets inv.minimal,
+  // inv.confirmations and `confirm`; true if a program of the path is kept.
+  asio::awaitable<bool> fall_back_along_path(Investigation& inv, const Program& original,
+                                             std::uint64_t index, const std::string& rule,
+                                             ProgramRun& confirm) {
+    const std::vector<Program>& path = inv.shrink.path;
+    inv.minimal = original;
+    inv.confirmations = 0;
+    // path.back() is the shrunk program that just failed to confirm.
+    std::ptrdiff_t lo = 0;
+    std::ptrdiff_t hi = static_cast<std::ptrdiff_t>(path.size()) - 2;
+    while (lo <= hi) {
+      const std::ptrdiff_t mid = lo + (hi - lo) / 2;
+      const Program candidate = compact_connections(path[static_cast<std::size_t>(mid)]);
+      ProgramRun first;
+      const int failed = co_await confirmations(candidate, index, rule, first);
+      if (failed >= kConfirmNeeded) {
+        inv.minimal = candidate;
+        inv.confirmations = failed;
+        confirm = std::move(first);
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    if (inv.confirmations > 0) co_return true;
+    inv.confirmations = co_await confirmations(original, index, rule, confirm);
+    co_return false;
   }
 
   std::uint64_t attempt_ = 0;

@@ -128,6 +128,7 @@ class Shrinker {
     const bool fails = co_await std::move(attempt);
     if (!fails) co_return false;
     ++stats_.accepted;
+    stats_.path.push_back(candidate);
     best_ = std::move(candidate);
     co_return true;
   }

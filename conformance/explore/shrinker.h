@@ -14,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <functional>
+#include <vector>
 
 #include "conformance/explore/program.h"
 
@@ -26,6 +27,11 @@ struct ShrinkStats {
   int runs = 0;      // Candidates run.
   int accepted = 0;  // Candidates that failed and replaced the best so far.
   bool out_of_budget = false;
+  // The accepted candidates in the order they were accepted, each smaller
+  // than the one before (the last is the result). A candidate is accepted
+  // on one failing run, so a flaky failure can make the last ones fail
+  // only sometimes; the caller can then fall back along this path.
+  std::vector<Program> path;
 };
 
 // Returns the smallest failing program found within `budget` and

@@ -299,6 +299,22 @@ RC_GTEST_PROP(ExploreShrinker, KeepsTheFailureAndNeverGrows, ()) {
   RC_ASSERT(shrunk.steps.size() == 1U);
   RC_ASSERT(program_request_bytes(shrunk) <= program_request_bytes(p));
   RC_ASSERT(!stats.out_of_budget);
+  // The shrink path (the fallback when the result does not confirm) holds
+  // every accepted candidate, none larger than the one before, and ends
+  // with the result.
+  RC_ASSERT(stats.path.size() == static_cast<std::size_t>(stats.accepted));
+  for (std::size_t i = 1; i < stats.path.size(); ++i) {
+    RC_ASSERT(stats.path[i].steps.size() <= stats.path[i - 1].steps.size());
+    RC_ASSERT(program_request_bytes(stats.path[i]) <= program_request_bytes(stats.path[i - 1]));
+  }
+  if (!stats.path.empty()) {
+    const auto json_of = [](const Program& program) {
+      ExploreScript script;
+      script.program = program;
+      return script_to_json(script);
+    };
+    RC_ASSERT(json_of(compact_connections(stats.path.back())) == json_of(shrunk));
+  }
 }
 
 }  // namespace
