@@ -240,6 +240,9 @@ class Executor {
         } else if (is_end(event) && c.state == Conn::State::kHalfClosed) {
           f->rule = "8.2";
           f->expected += " (every request before the client's FIN is answered)";
+        } else if (is_end(event) && gap_ms > 0) {
+          f->rule = "9.3";
+          f->expected += " (the client is reading its responses: no timeout may close it)";
         } else if (is_end(event) && c.answered == 0 && c.queued) {
           f->rule = "11.2";
           f->expected += " (a connection that waited its turn is then served in full)";
@@ -510,7 +513,13 @@ class Executor {
         if (c != nullptr) co_await read_due(*c, 0);
         break;
       case StepAction::kReadSlowly:
-        if (c != nullptr) co_await read_due(*c, std::max(1, s.ms));
+        // A tenth of the idle timeout at most, so that a pause can never
+        // make a legal idle close (SPEC 9.1).
+        if (c != nullptr) {
+          const auto most =
+              static_cast<int>(std::max<long long>(1, opts().idle_timeout.count() / 10));
+          co_await read_due(*c, std::clamp(s.ms, 1, most));
+        }
         break;
       case StepAction::kPause:
         co_await pause(Millis(std::clamp(s.ms, 0, 1000)));

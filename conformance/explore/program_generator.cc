@@ -299,8 +299,42 @@ class Generator {
     p.steps.push_back(s);
   }
 
+  // A slow reader of large responses (SPEC 9.3): a large value stored,
+  // then GETs of it pipelined (several MiB of responses, more than the
+  // socket buffers hold), then read with a pause before each response.
+  // Each pause is short, but together they keep output pending for a
+  // second or more after the last byte the client sent.
+  void add_slow_large_read(Program& p, int conn) {
+    const std::uint32_t size =
+        std::min<std::uint32_t>(uniform(512 * 1024, 1024 * 1024), config_.max_frame_bytes / 2);
+    if (size < 1024) return;
+    Step put;
+    put.action = StepAction::kSend;
+    put.conn = conn;
+    Request r;
+    r.op = RequestOp::kPut;
+    r.key = fmt::format("big{}", ascii(2));
+    r.value = fmt::format("{}/{}", ++values_, std::string(size, 'L'));
+    put.requests.push_back(r);
+    p.steps.push_back(put);
+    Step gets = put;
+    gets.requests[0].op = RequestOp::kGet;
+    gets.requests[0].value.clear();
+    gets.requests[0].repeat = static_cast<std::uint32_t>(uniform(6, 16));
+    p.steps.push_back(gets);
+    Step read;
+    read.action = StepAction::kReadSlowly;
+    read.conn = conn;
+    read.ms = uniform(60, 150);
+    p.steps.push_back(read);
+  }
+
   void add_step(Program& p) {
     const int conn = conn_for_step();
+    if (chance(0.006)) {
+      add_slow_large_read(p, conn);
+      return;
+    }
     const int roll = uniform(0, 999);
     Step s;
     s.conn = conn;
