@@ -6,12 +6,13 @@
 
 namespace kv {
 
-CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog& log,
-                         int attempt)
+CaseContext::CaseContext(const RunOptions& options, std::string case_id, WireLog& log, int attempt,
+                         ServerSupervisor* server)
     : options_(options),
       case_id_(std::move(case_id)),
       log_(log),
       attempt_(attempt),
+      server_(server),
       rng_(options.seed ^ std::hash<std::string>{}(case_id_)) {}
 
 std::string private_key(const RunOptions& options, std::string_view full) {
@@ -39,6 +40,13 @@ boost::asio::awaitable<Check> CaseContext::open(std::unique_ptr<WireSession>& se
   if (!result.session) co_return error_verdict("could not connect: " + result.error);
   session = std::move(result.session);
   co_return std::nullopt;
+}
+
+boost::asio::awaitable<std::string> CaseContext::try_open(std::unique_ptr<WireSession>& session) {
+  ConnectResult result = co_await WireSession::connect(
+      options_.endpoint, log_, next_conn_++, options_.response_timeout(), options_.max_frame_bytes);
+  session = std::move(result.session);
+  co_return session ? std::string() : result.error;
 }
 
 }  // namespace kv

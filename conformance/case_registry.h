@@ -51,6 +51,14 @@ struct CaseDef {
   // True for a case whose verdict depends on timing: it runs with no other
   // case at the same time, so a loaded server cannot change its verdict.
   bool solo = false;
+  // True for a case that stops the server on purpose by signalling its
+  // process (SPEC 12.5, 12.6, through CaseContext::server()). It needs
+  // --exec: under --target it is SKIP "needs --exec". It runs after every
+  // other case of the main pass, alone (and so do its confirmation
+  // reruns), and the runner starts the server again right after it, so
+  // that its liveness check and everything after it find a fresh server
+  // and the deliberate exit is never taken for a crash.
+  bool stops_server = false;
   // The smallest --max-frame-bytes its frames fit in (with the compact keys
   // of private_key()); under a smaller maximum the case is SKIP.
   std::uint32_t min_max_frame_bytes = kDefaultMinMaxFrameBytes;

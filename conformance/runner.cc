@@ -118,6 +118,10 @@ struct Runner::State {
     if (const auto glob = first_match(config.exclude, def.id)) {
       return fmt::format("excluded by --exclude '{}'", *glob);
     }
+    if (def.stops_server && config.exec_command.empty()) {
+      return "needs --exec: the case stops the server with a signal, and kvconform can signal "
+             "only a server it started itself";
+    }
     if (options().max_frame_bytes < def.min_max_frame_bytes) {
       return fmt::format("its frames need --max-frame-bytes {} or more", def.min_max_frame_bytes);
     }
@@ -185,16 +189,38 @@ struct Runner::State {
     }
   }
 
+  // Starts `server` again after a case that stopped it on purpose
+  // (stops_server), so that the liveness check after the case and every
+  // later case find a fresh server; the deliberate exit is no death and
+  // does not count against --max-restarts. Returns the server's endpoint;
+  // a failure to restart is noted on `report` (the liveness check then
+  // fails and the usual recovery takes over).
+  asio::awaitable<asio::ip::tcp::endpoint> restart_after_deliberate_stop(ServerSupervisor& server,
+                                                                         WireLog& log,
+                                                                         CaseReport& report) {
+    log.info(0, fmt::format("the case stopped the server on purpose ({}); starting it again",
+                            server.exit_description()));
+    std::string port_note;
+    const std::string error = co_await server.restart(port_note);
+    if (!port_note.empty()) log.info(0, port_note);
+    if (!error.empty()) {
+      report.notes.push_back("the server could not be started again after this case: " + error);
+    }
+    if (&server == supervisor.get()) config.options.endpoint = server.endpoint();
+    co_return server.endpoint();
+  }
+
   // Runs one case (attempt 0: the main pass; 1: a rerun) and then, unless
   // it was interrupted or the server is being recovered, checks liveness.
   // `slot` registers the case as running, so that it can be interrupted.
-  // `on` is the run's options with the endpoint of the server to use.
+  // `on` is the run's options with the endpoint of the server to use, and
+  // `server` that server's process under --exec (null under --target).
   asio::awaitable<CaseRun> execute(const CaseDef& def, int attempt, std::size_t slot,
-                                   const RunOptions& on) {
+                                   const RunOptions& on, ServerSupervisor* server) {
     CaseRun run;
     run.generation = generation;
     WireLog log;
-    CaseContext ctx(on, def.id, log, attempt);
+    CaseContext ctx(on, def.id, log, attempt, server);
     RunningCase control;
     running[slot] = &control;
     Verdict verdict = co_await run_guarded(def, ctx, control);
@@ -210,10 +236,14 @@ struct Runner::State {
       r.observed.clear();
     }
     if (r.result == Result::kFail && def.level == Level::kShould) r.result = Result::kLenient;
+    RunOptions after = on;
+    if (def.stops_server && server != nullptr) {
+      after.endpoint = co_await restart_after_deliberate_stop(*server, log, r);
+    }
     if (!run.interrupted && !recovering && generation == run.generation) {
       log.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
       run.liveness = co_await check_liveness(
-          on, log, fmt::format("liveness/{}/{}.{}", on.seed, def.id, attempt));
+          after, log, fmt::format("liveness/{}/{}.{}", on.seed, def.id, attempt));
     }
     r.duration_ms = log.elapsed_ms();
     r.wire_log = log.entries();
@@ -328,7 +358,7 @@ struct Runner::State {
     }
     since_healthy.insert(i);
     const Clock::time_point check_start = Clock::now();
-    CaseRun run = co_await execute(*slot.def, 0, i, options());
+    CaseRun run = co_await execute(*slot.def, 0, i, options(), supervisor.get());
     slot.report = std::move(run.report);
     slot.finished = Clock::now();
     if (run.interrupted || !run.liveness || run.generation != generation) {
@@ -381,15 +411,26 @@ struct Runner::State {
     }
   }
 
+  // The cases that stop the server (stops_server) come last, one at a
+  // time: nothing else may run while the server is told to stop.
   asio::awaitable<void> main_pass() {
     const bool isolated = config.isolate && supervisor;
     std::vector<std::size_t> together;
     std::vector<std::size_t> alone;
+    std::vector<std::size_t> last;
     for (std::size_t i = 0; i < slots.size(); ++i) {
-      (slots[i].def->solo || isolated ? alone : together).push_back(i);
+      const CaseDef& def = *slots[i].def;
+      if (def.stops_server) {
+        last.push_back(i);
+      } else if (def.solo || isolated) {
+        alone.push_back(i);
+      } else {
+        together.push_back(i);
+      }
     }
     co_await run_batch(together, config.jobs, isolated);
     co_await run_batch(alone, 1, isolated);
+    co_await run_batch(last, 1, isolated);
   }
 
   // The verdict of a rerun that brought the server down alone: a FAIL of
@@ -431,7 +472,7 @@ struct Runner::State {
       if (!cannot_confirm.empty()) {
         leave_unconfirmed(slot, cannot_confirm);
       } else {
-        CaseRun rerun = co_await execute(*slot.def, 1, i, on);
+        CaseRun rerun = co_await execute(*slot.def, 1, i, on, server);
         if (rerun.liveness && !rerun.liveness->alive) {
           blame(rerun.report, co_await describe_death(server, rerun.liveness->problem));
           for (Death& death : deaths) {
@@ -489,15 +530,25 @@ struct Runner::State {
     }
   }
 
+  // Reruns the failures and suspects in the order of the main pass: the
+  // cases that stop the server last, one at a time, on the run's own
+  // server.
   asio::awaitable<void> confirm_all() {
     std::vector<std::size_t> together;
     std::vector<std::size_t> alone;
+    std::vector<std::size_t> last;
     for (std::size_t i = 0; i < slots.size(); ++i) {
       const CaseSlot& s = slots[i];
       if (s.not_run || !(s.suspect || is_failure(s.report.result))) continue;
-      (s.def->solo ? alone : together).push_back(i);
+      if (s.def->stops_server) {
+        last.push_back(i);
+      } else if (s.def->solo) {
+        alone.push_back(i);
+      } else {
+        together.push_back(i);
+      }
     }
-    confirm_total = together.size() + alone.size();
+    confirm_total = together.size() + alone.size() + last.size();
     if (confirm_total == 0) co_return;
     if (!config.confirm) {
       for (const std::size_t i : together) {
@@ -506,11 +557,15 @@ struct Runner::State {
       for (const std::size_t i : alone) {
         slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
       }
+      for (const std::size_t i : last) {
+        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
+      }
       co_return;
     }
     if (events.confirming) events.confirming(confirm_total);
     co_await confirm_batch(together, config.jobs);
     co_await confirm_batch(alone, 1);
+    co_await confirm_batch(last, 1);
     for (auto& server : spare_servers) server->stop();
   }
 

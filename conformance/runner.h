@@ -10,7 +10,9 @@
 //      is "not run" and the finding fails the run. Wrong answers: a
 //      finding that fails the run; the cases run.
 //   3. The main pass: the cases without `solo`, `jobs` at a time, then the
-//      solo cases one by one. After each case a liveness check
+//      solo cases one by one, then the cases that stop the server on
+//      purpose (`stops_server`, --exec only), one by one, each followed by
+//      a restart of the server. After each case a liveness check
 //      (liveness.h). When it fails, no new case starts, the cases still
 //      running are stopped, and every case that ran since the server was
 //      last seen healthy becomes a suspect; the server is restarted
@@ -41,9 +43,9 @@ namespace kv {
 struct RunnerConfig {
   // For --target, options.endpoint is the target; --exec sets it.
   RunOptions options;
-  std::string target_name;   // How reports name a --target target.
-  std::string profile_name;  // "concurrent" or "sequential".
-  std::string exec_command;  // Non-empty: --exec, with {port}.
+  std::string target_name;           // How reports name a --target target.
+  std::string profile_name;          // "concurrent" or "sequential".
+  std::string exec_command;          // Non-empty: --exec, with {port}.
   std::vector<std::string> exclude;  // --exclude globs.
   KnownFailingList known_failing;
   int jobs = 4;

@@ -1,6 +1,8 @@
 #include "conformance/server_supervisor.h"
 
+#include <dirent.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -9,6 +11,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +62,33 @@ std::uint16_t pick_free_port() {
   const std::uint16_t port = acceptor.local_endpoint(ec).port();
   acceptor.close(ec);
   return ec ? 0 : port;
+}
+
+std::optional<std::vector<pid_t>> process_group_members(pid_t group) {
+  DIR* proc = ::opendir("/proc");
+  if (proc == nullptr) return std::nullopt;
+  std::vector<pid_t> members;
+  while (const dirent* entry = ::readdir(proc)) {
+    pid_t pid = 0;
+    const std::string_view name(entry->d_name);
+    const auto [end, parse_error] = std::from_chars(name.data(), name.data() + name.size(), pid);
+    if (parse_error != std::errc() || end != name.data() + name.size() || pid <= 0) continue;
+    // /proc/PID/stat is "PID (COMM) STATE PPID PGRP ...", where COMM may
+    // hold spaces and parentheses: the fields start after the last ')'.
+    std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
+    std::string stat;
+    if (!std::getline(stat_file, stat)) continue;  // The process has gone meanwhile.
+    const std::size_t comm_end = stat.rfind(')');
+    if (comm_end == std::string::npos) continue;
+    std::istringstream fields(stat.substr(comm_end + 1));
+    std::string state;
+    long long parent = 0;
+    long long process_group = 0;
+    if (!(fields >> state >> parent >> process_group)) continue;
+    if (process_group == group) members.push_back(pid);
+  }
+  ::closedir(proc);
+  return members;
 }
 
 std::optional<bool> port_is_listening(std::uint16_t port) {
@@ -196,6 +228,39 @@ std::string ServerSupervisor::exit_description() const {
                            : fmt::format("was killed by signal {}", signal);
   }
   return fmt::format("ended with wait status {}", *status);
+}
+
+std::optional<int> ServerSupervisor::exit_code() {
+  if (!exited()) return std::nullopt;
+  const std::optional<int> status = child_.wait_status();
+  if (!status || !WIFEXITED(*status)) return std::nullopt;
+  return WEXITSTATUS(*status);
+}
+
+std::string ServerSupervisor::signal_server(int signal, bool& unsupported) {
+  unsupported = false;
+  if (child_.pid() <= 0 || exited()) return "the server is not running";
+  // The child is the shell of spawn_shell(), the leader of a process group
+  // of its own (ChildProcess); the server runs in that group.
+  const std::optional<std::vector<pid_t>> members = process_group_members(child_.pid());
+  if (!members) {
+    unsupported = true;
+    return "cannot tell the server's process apart from the shell that runs it here (/proc "
+           "cannot be read)";
+  }
+  std::vector<pid_t> targets;
+  for (const pid_t pid : *members) {
+    if (pid != child_.pid()) targets.push_back(pid);
+  }
+  // Nothing but the child: the command replaced the shell (exec).
+  if (targets.empty()) targets.push_back(child_.pid());
+  for (const pid_t pid : targets) {
+    if (::kill(pid, signal) != 0 && errno != ESRCH) {
+      return fmt::format("cannot send signal {} to process {}: {}", signal, pid,
+                         std::strerror(errno));
+    }
+  }
+  return std::string();
 }
 
 void ServerSupervisor::stop() {

@@ -1,14 +1,19 @@
 // The server under test in --exec mode: started with a free port
 // substituted for {port}, watched, restarted after a crash or a wedge
-// (on a new port if the old one cannot be bound again), stopped.
+// (on a new port if the old one cannot be bound again), signalled by the
+// cases that stop it on purpose (SPEC 12.5, 12.6), stopped.
 #pragma once
+
+#include <sys/types.h>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/child_process.h"
 
@@ -37,6 +42,20 @@ class ServerSupervisor {
   bool exited();
   // "exited with status 1", "killed by signal 6 (SIGABRT)", "still running".
   std::string exit_description() const;
+  // The status the process exited with, once it has exited normally;
+  // std::nullopt while it runs or when a signal killed it.
+  std::optional<int> exit_code();
+
+  // Sends `signal` to the server, as a terminal's Ctrl-C reaches the job
+  // it runs: to every process of the command's process group except the
+  // /bin/sh that runs the command, which goes on waiting and then exits
+  // with the server's own status (a command that replaced the shell with
+  // `exec` gets the signal itself). So a case can stop the server
+  // deliberately (SPEC 12.5, 12.6) and judge how it exits. Returns "" once
+  // sent, or why not; `unsupported` is set when this system cannot tell
+  // the server's processes apart from the shell (no /proc), which is no
+  // fault of the server.
+  std::string signal_server(int signal, bool& unsupported);
   // The last lines the server printed (stdout and stderr), or "".
   std::string output_tail();
   // Stops the process (SIGTERM, then SIGKILL after a second).
@@ -65,5 +84,9 @@ std::uint16_t pick_free_port();
 // Whether some socket listens on TCP `port` (any address), from
 // /proc/net/tcp and /proc/net/tcp6; std::nullopt where they cannot be read.
 std::optional<bool> port_is_listening(std::uint16_t port);
+
+// The processes of process group `group`, from /proc/<pid>/stat;
+// std::nullopt where /proc cannot be read.
+std::optional<std::vector<pid_t>> process_group_members(pid_t group);
 
 }  // namespace kv
