@@ -88,6 +88,7 @@ const CaseRegistry& all_cases() {
     register_timeouts_cases(r);
     register_consistency_cases(r);
     register_server_model_cases(r);
+    register_shutdown_cases(r);
     register_vector_cases(r);
     r.validate();
     return r;

@@ -112,6 +112,7 @@ void register_pipelining_cases(CaseRegistry& registry);   // SPEC 8
 void register_timeouts_cases(CaseRegistry& registry);     // SPEC 9
 void register_consistency_cases(CaseRegistry& registry);  // SPEC 10
 void register_server_model_cases(CaseRegistry& registry); // SPEC 11
+void register_shutdown_cases(CaseRegistry& registry);     // SPEC 12
 // One case per vector of spec/vectors, whatever its section.
 void register_vector_cases(CaseRegistry& registry);
 

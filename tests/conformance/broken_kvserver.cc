@@ -6,17 +6,25 @@
 //   broken_kvserver --flaw NAME [--host 127.0.0.1] [--port 0]
 //                   [--max-frame-bytes N]
 //
-// Prints "listening on HOST:PORT" once it accepts connections and exits 0
-// on SIGTERM or SIGINT.
+// Prints "listening on HOST:PORT" once it accepts connections. On SIGTERM
+// or SIGINT it drains (SPEC 12.5): it accepts no more connections, each
+// connection answers what it has read, sends the error response for a
+// trailing partial frame and closes, and the server exits 0 once they are
+// all closed, after kDrainTime at the latest, or at once on a second
+// signal (SPEC 12.6).
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -31,6 +39,16 @@
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+// How long the drain may last (kvserver's default --drain-ms).
+constexpr std::chrono::milliseconds kDrainTime{3000};
+// How often the drain looks whether every connection has closed.
+constexpr std::chrono::milliseconds kDrainPoll{5};
+
+// Cleared when the accept loop has stopped for the drain.
+std::atomic<bool> accepting{true};
+
 struct Options {
   std::string flaw = "none";
   std::string host = "127.0.0.1";
@@ -39,11 +57,13 @@ struct Options {
   bool list_flaws = false;
 };
 
-// Accepts connections forever, one detached thread each.
-[[noreturn]] void accept_loop(int listener, kv::ServerContext& context) {
+// Accepts connections, one detached thread each, until the drain begins.
+void accept_loop(int listener, kv::ServerContext& context) {
   for (;;) {
     const int fd = ::accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) {
+      // The drain shut the listener down, which ends a blocked accept.
+      if (context.draining) break;
       // EMFILE and the like: wait for connections to end, then go on.
       if (errno != EINTR) std::this_thread::sleep_for(std::chrono::milliseconds(10));
       continue;
@@ -63,6 +83,30 @@ struct Options {
     // before the next accept: reject-while-busy must see it at once.
     auto connection = std::make_shared<kv::Connection>(fd, context);
     std::thread([connection] { connection->run(); }).detach();
+  }
+  accepting = false;
+}
+
+// The drain after the first stop signal (SPEC 12.5, 12.6); never returns.
+// The connection threads may be blocked in I/O: the process leaves without
+// unwinding them.
+[[noreturn]] void drain_and_exit(int listener, int wake_write_fd, kv::ServerContext& context,
+                                 const sigset_t& stop_signals) {
+  const Clock::time_point deadline = Clock::now() + kDrainTime;
+  context.drain_deadline = deadline;
+  context.draining = true;
+  // Wakes every connection waiting for input; the byte stays unread, so
+  // the wake descriptor stays readable for the rest of the drain.
+  static_cast<void>(::write(wake_write_fd, "d", 1));
+  // New clients are refused from now on; the blocked accept returns.
+  ::shutdown(listener, SHUT_RD);
+  for (;;) {
+    if (!accepting && context.live_connections == 0) std::_Exit(0);
+    if (Clock::now() >= deadline) std::_Exit(0);  // Whatever is left is cut off.
+    timespec tick{0, static_cast<long>(std::chrono::nanoseconds(kDrainPoll).count())};
+    const bool second_signal = ::sigtimedwait(&stop_signals, nullptr, &tick) > 0;
+    // second-signal-ignored: only the drain time ends the drain.
+    if (second_signal && context.flaw != kv::Flaw::kSecondSignalIgnored) std::_Exit(0);
   }
 }
 
@@ -124,15 +168,22 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  int wake_pipe[2] = {-1, -1};
+  if (::pipe2(wake_pipe, O_CLOEXEC) != 0) {
+    std::fprintf(stderr, "broken_kvserver: pipe: %s\n", std::strerror(errno));
+    return 1;
+  }
   static kv::ServerContext context;  // Outlives the detached connection threads.
   context.flaw = *flaw;
   context.max_frame_len = options.max_frame_bytes;
+  context.drain_wake_fd = wake_pipe[0];
   std::thread(accept_loop, listener.get(), std::ref(context)).detach();
   std::printf("listening on %s:%u\n", options.host.c_str(), static_cast<unsigned>(port));
   std::fflush(stdout);
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  // Connection threads may be blocked in I/O: leave without unwinding them.
-  std::_Exit(0);
+  // exit-on-sigterm: no drain; the connections die with the process.
+  if (*flaw == kv::Flaw::kExitOnSigterm) std::_Exit(0);
+  drain_and_exit(listener.get(), wake_pipe[1], context, stop_signals);
 }

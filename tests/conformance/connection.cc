@@ -61,12 +61,14 @@ Connection::Connection(int fd, ServerContext& context)
       frame_lock_(context.frame_mutex, std::defer_lock),
       last_frame_time_(Clock::now()),
       last_input_time_(Clock::now()) {
+  ++context_.live_connections;
   const std::lock_guard lock(context_.open_mutex);
   context_.open_fds.insert(fd_);
 }
 
 Connection::~Connection() {
   close_now();
+  --context_.live_connections;
 }
 
 int Connection::take_fd() {
@@ -97,8 +99,13 @@ void Connection::run() {
   std::vector<std::uint8_t> chunk(kReadChunkBytes);
   Clock::time_point last_byte = Clock::now();
   for (;;) {
-    const ReadResult result = read_some(fd_, chunk, read_timeout());
+    if (context_.draining) {
+      drain();
+      return;
+    }
+    const ReadResult result = read_some(fd_, chunk, read_timeout(), context_.drain_wake_fd);
     if (context_.wedged) wedge_forever();
+    if (result.status == ReadStatus::kWoken) continue;  // The drain has begun.
     if (result.status == ReadStatus::kEof) {
       on_eof();
       return;
@@ -164,6 +171,32 @@ void Connection::on_eof() {
   // Truncation (SPEC 6.5): the partial frame is dropped; every complete
   // frame was answered when it arrived (SPEC 8.2).
   close_now();
+}
+
+void Connection::drain() {
+  std::vector<std::uint8_t> chunk(kReadChunkBytes);
+  for (;;) {
+    const ReadResult result = read_some(fd_, chunk, std::chrono::milliseconds(0));
+    if (result.status == ReadStatus::kEof) {
+      on_eof();
+      return;
+    }
+    if (result.status == ReadStatus::kError) {
+      close_now();
+      return;
+    }
+    if (result.status != ReadStatus::kData) break;  // No byte available: the input is drained.
+    if (on_bytes(std::span(chunk).first(result.bytes), false) == Step::kStop) return;
+  }
+  // Every complete request has been answered as it arrived.
+  if (!source_->partial().empty() && flaw_ != Flaw::kDrainDropsPartial) {
+    batch_.push_back(make_error_response());
+  }
+  if (send_batch()) {
+    close_now();
+    return;
+  }
+  close_after_drain(take_fd(), context_.drain_deadline);
 }
 
 void Connection::crash_or_wedge_on(FrameError error) {

@@ -39,10 +39,21 @@ struct ServerContext {
   std::atomic<bool> wedged{false};
   // Connections accepted so far (accept-limit).
   std::atomic<int> accepted{0};
+
+  // The drain (SPEC 12.5). Once `draining` is set, every connection
+  // finishes as Connection::drain() says, by `drain_deadline` at the
+  // latest; `drain_wake_fd` (the read end of a pipe, written once when
+  // the drain starts) wakes the connections blocked waiting for input.
+  std::atomic<bool> draining{false};
+  std::chrono::steady_clock::time_point drain_deadline{};
+  int drain_wake_fd = -1;
+  // Connections whose object still exists: the drain ends when none is
+  // left.
+  std::atomic<int> live_connections{0};
 };
 
 // Blocks the calling thread for good (the wedge flaws); the process still
-// exits on SIGTERM.
+// exits on SIGTERM, once its drain time has passed.
 [[noreturn]] void wedge_forever();
 
 class Connection {
@@ -53,7 +64,8 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection();
 
-  // Serves the connection until it is closed.
+  // Serves the connection until it is closed, or until the drain has
+  // finished it.
   void run();
 
  private:
@@ -64,6 +76,11 @@ class Connection {
   // under the drop-last-on-fin flaw only).
   Step on_bytes(std::span<const std::uint8_t> bytes, bool fin_follows);
   void on_eof();
+  // The drain (SPEC 12.5): reads until a read finds no byte available,
+  // answers every complete request, sends the error response in place of
+  // a trailing partial frame (not under drain-drops-partial), then a FIN,
+  // and closes once the peer has acknowledged everything or closed.
+  void drain();
   void after_framing_error();
   // The crash and wedge flaws' reaction to a framing error of class `error`.
   void crash_or_wedge_on(FrameError error);

@@ -62,6 +62,9 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kDropOnBackpressure, "drop-on-backpressure"},
     {Flaw::kDropLastOnFin, "drop-last-on-fin"},
     {Flaw::kMidFrameTimeout80ms, "mid-frame-timeout-80ms"},
+    {Flaw::kExitOnSigterm, "exit-on-sigterm"},
+    {Flaw::kDrainDropsPartial, "drain-drops-partial"},
+    {Flaw::kSecondSignalIgnored, "second-signal-ignored"},
 };
 
 }  // namespace

@@ -88,6 +88,12 @@ enum class Flaw {
                                // last frame of that read is applied but not answered.
   kDropOnBackpressure,         // 8.1: a response that finds the socket's send buffer
                                // full is dropped instead of waited for.
+  // Shutdown (SPEC 12.5, 12.6).
+  kExitOnSigterm,        // 12.5: exits at once on SIGTERM, with no drain.
+  kDrainDropsPartial,    // 12.5: the drain sends no error response for a
+                         // trailing partial frame.
+  kSecondSignalIgnored,  // 12.6: a second SIGTERM does not cut the drain short;
+                         // only the drain time ends it.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".

@@ -4,9 +4,14 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <linux/sockios.h>
+#endif
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 
@@ -31,10 +36,18 @@ int wait_for(int fd, short events, std::chrono::milliseconds timeout) {
 
 }  // namespace
 
-ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout) {
-  const int ready = wait_for(fd, POLLIN, timeout);
+ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout,
+                     int wake_fd) {
+  pollfd entries[2] = {{fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+  const nfds_t count = wake_fd >= 0 ? 2 : 1;
+  int ready = 0;
+  for (;;) {
+    ready = ::poll(entries, count, static_cast<int>(timeout.count()));
+    if (ready >= 0 || errno != EINTR) break;
+  }
   if (ready == 0) return {ReadStatus::kTimeout, 0};
   if (ready < 0) return {ReadStatus::kError, 0};
+  if (entries[0].revents == 0) return {ReadStatus::kWoken, 0};
   for (;;) {
     const ssize_t n = ::recv(fd, into.data(), into.size(), 0);
     if (n > 0) return {ReadStatus::kData, static_cast<std::size_t>(n)};
@@ -113,6 +126,24 @@ void close_gracefully(int fd) {
     if (left.count() <= 0) break;
     const ReadResult result = read_some(fd, sink, left);
     if (result.status != ReadStatus::kData) break;
+  }
+  ::close(fd);
+}
+
+void close_after_drain(int fd, Clock::time_point deadline) {
+  ::shutdown(fd, SHUT_WR);
+  std::array<std::uint8_t, 4096> sink{};
+  for (;;) {
+#ifdef SIOCOUTQ
+    // The bytes sent and not yet acknowledged, the FIN included.
+    int unacknowledged = 0;
+    if (::ioctl(fd, SIOCOUTQ, &unacknowledged) == 0 && unacknowledged == 0) break;
+#endif
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0) break;
+    const ReadResult result = read_some(fd, sink, std::min(left, std::chrono::milliseconds(10)));
+    if (result.status == ReadStatus::kEof || result.status == ReadStatus::kError) break;
   }
   ::close(fd);
 }

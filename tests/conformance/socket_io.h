@@ -12,7 +12,8 @@
 
 namespace kv {
 
-enum class ReadStatus { kData, kEof, kTimeout, kError };
+// kWoken: the wake descriptor became readable before any input arrived.
+enum class ReadStatus { kData, kEof, kTimeout, kError, kWoken };
 
 struct ReadResult {
   ReadStatus status = ReadStatus::kError;
@@ -20,8 +21,11 @@ struct ReadResult {
 };
 
 // Waits at most `timeout` for input on `fd`, then reads what is there into
-// `into`.
-ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout);
+// `into`. When `wake_fd` is not -1 and becomes readable while no input is
+// there, returns kWoken without reading (the drain, SPEC 12.5, wakes
+// blocked connections that way).
+ReadResult read_some(int fd, std::span<std::uint8_t> into, std::chrono::milliseconds timeout,
+                     int wake_fd = -1);
 
 // Writes all of `bytes`, blocking as long as the peer does not read.
 // `send_flags` go to send(2); without MSG_NOSIGNAL a write to a reset peer
@@ -49,5 +53,12 @@ bool peer_sent_fin(int fd, std::chrono::milliseconds wait);
 // the peer closes too (so that unread input does not turn the close into a
 // reset that destroys the responses already sent), then closes `fd`.
 void close_gracefully(int fd);
+
+// The close at the end of a drain (SPEC 12.5): shuts down the sending
+// side, then discards input until the peer has acknowledged every byte
+// sent and the FIN, or has closed its side, or `deadline` passes; then
+// closes `fd`. Where the kernel cannot tell what the peer acknowledged,
+// only the peer's close or the deadline ends the wait.
+void close_after_drain(int fd, std::chrono::steady_clock::time_point deadline);
 
 }  // namespace kv
