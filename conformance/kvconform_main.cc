@@ -61,6 +61,7 @@ struct Cli {
   bool differential = false;
   int drip_ms = 50;
   int idle_timeout_ms = 10000;
+  int drain_ms = 3000;
   int max_restarts = 3;
   bool isolate = false;
   bool no_confirm = false;
@@ -116,6 +117,7 @@ std::string rerun_prefix(const Cli& cli) {
   if (cli.idle_timeout_ms != 10000) {
     prefix += fmt::format(" --idle-timeout-ms {}", cli.idle_timeout_ms);
   }
+  if (cli.drain_ms != 3000) prefix += fmt::format(" --drain-ms {}", cli.drain_ms);
   return prefix;
 }
 
@@ -128,6 +130,7 @@ kv::RunOptions base_options(const Cli& cli) {
   options.seed = *cli.seed;
   options.drip_interval = std::chrono::milliseconds(cli.drip_ms);
   options.idle_timeout = std::chrono::milliseconds(cli.idle_timeout_ms);
+  options.drain_time = std::chrono::milliseconds(cli.drain_ms);
   return options;
 }
 
@@ -394,6 +397,11 @@ int main(int argc, char** argv) {
                  "the idle timeout the server was started with (SPEC 9.1); cases that pause "
                  "between requests stay below a third of it")
       ->check(CLI::Range(300, 3600000));
+  app.add_option("--drain-ms", cli.drain_ms,
+                 "the drain time the server was started with (SPEC 12.5, default 3000); at "
+                 "least 2000, so that 12.6 can tell a stop on the second signal from the end "
+                 "of the drain")
+      ->check(CLI::Range(2000, 600000));
   app.add_option("--max-restarts", cli.max_restarts,
                  "stop early after this many consecutive crashes or wedges of the server")
       ->check(CLI::Range(0, 1000));

@@ -23,6 +23,9 @@ struct RunOptions {
   // The idle timeout the server was started with (SPEC 9.1, default 10 s):
   // cases that pause between requests stay well below it.
   std::chrono::milliseconds idle_timeout{10000};
+  // The drain time the server was started with (SPEC 12.5, default 3 s):
+  // the bound of the drain cases, which need --exec.
+  std::chrono::milliseconds drain_time{3000};
 
   // A generous bound for an answer that has no bound in the spec: a slow
   // machine never turns it into a FAIL.
