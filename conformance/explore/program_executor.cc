@@ -67,6 +67,10 @@ struct Conn {
 // A send in progress, shared by the writer and the reader that drains
 // responses while the writer is blocked.
 struct SendState {
+  // Responses the send may bring besides those already due: one per frame
+  // it carries (and the NotOk of a framing error). A server may answer a
+  // frame as soon as it has read it, before the whole send is written.
+  std::size_t answers = 0;
   bool done = false;
   std::size_t written = 0;
   std::string error;
@@ -299,15 +303,17 @@ class Executor {
   }
 
   // The reader half: once the writes have been blocked for a while, reads
-  // the responses due, so that a server that stops reading while its
-  // output is backed up (SPEC 8.1) can go on.
+  // the responses due, including those of the frames being sent, so that a
+  // server that stops reading while its output is backed up (SPEC 8.1) can
+  // go on: a pipeline that GETs a large value and then carries on sending
+  // would otherwise block both sides until an idle timeout (9.1).
   asio::awaitable<void> drain_while_writing(Conn& c, SendState& st) {
     asio::steady_timer wake(co_await asio::this_coro::executor);
     st.wake = &wake;
     wake.expires_after(kDrainAfter);
     co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
     while (!st.done) {
-      if (c.inbox.size() >= c.due.size()) {
+      if (c.inbox.size() >= c.due.size() + st.answers) {
         wake.expires_after(kDrainPoll);
         co_await wake.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
@@ -321,8 +327,12 @@ class Executor {
     st.wake = nullptr;
   }
 
-  asio::awaitable<SendState> send_shaped(Conn& c, std::string bytes, const StreamShape& shape) {
+  // Sends `bytes` as `shape` plans while reading what is due and up to
+  // `answers` responses more (see SendState::answers).
+  asio::awaitable<SendState> send_shaped(Conn& c, std::string bytes, const StreamShape& shape,
+                                         std::size_t answers) {
     SendState st;
+    st.answers = answers;
     std::vector<std::size_t> plan = plan_writes(shape, bytes.size());
     c.last_send = Clock::now();
     co_await (write_chunks(c, std::move(bytes), std::move(plan), shape.gap, st) &&
@@ -407,7 +417,8 @@ class Executor {
       if (last_size > 1) hold = std::min<std::size_t>(s.hold, last_size - 1);
     }
     const std::string to_send = bytes.substr(0, bytes.size() - hold);
-    const SendState st = co_await send_shaped(c, to_send, s.shape.stream_shape());
+    const std::size_t answers = frames.size() - (hold > 0 ? 1 : 0) + (bad_frame_at ? 1 : 0);
+    const SendState st = co_await send_shaped(c, to_send, s.shape.stream_shape(), answers);
     if (hold > 0 && st.error.empty()) {
       c.partial = frames.back().first;
       c.held = bytes.substr(bytes.size() - hold);
@@ -599,7 +610,7 @@ class Executor {
         bytes += encode_one(get);
         final.due.push_back(model_.expect(get, get, -1, kFinalReadConnection, invoke));
       }
-      const SendState st = co_await send_shaped(final, bytes, StreamShape::whole());
+      const SendState st = co_await send_shaped(final, bytes, StreamShape::whole(), 0);
       if (!st.error.empty()) {
         fail("7.1", "the server reads the final GETs", st.error);
         co_return;
