@@ -17,6 +17,16 @@ HEADLINE_REPEATS = 7
 PROFILE_REQUESTS = 20000
 
 
+def kvbench_argv(kvbench, target, protocol, connections, pipeline, seconds, report):
+    """The kvbench command line of this workload: `connections` connections
+    at pipeline depth `pipeline` for `seconds`, its JSON report to `report`."""
+    return [kvbench, "--target", target, "--protocol", protocol,
+            "--connections", str(connections), "--pipeline", str(pipeline),
+            "--key-size", str(KEY_SIZE), "--value-size", str(VALUE_SIZE),
+            "--keyspace", str(KEYSPACE), "--ratio", "50:50", "--json", report,
+            "--duration", str(seconds)]
+
+
 def as_dict(headline_repeats=HEADLINE_REPEATS):
     return {"connections": CONNECTIONS, "pipelines": PIPELINES,
             "idle_connections": IDLE_CONNECTIONS, "key_size": KEY_SIZE,
