@@ -30,15 +30,12 @@ std::string CaseContext::key(std::string_view name) const {
   if (attempt_ == 0) {
     return private_key(options_, fmt::format("{}/{}/{}", case_id_, options_.seed, name));
   }
-  return private_key(options_,
-                     fmt::format("{}/{}.{}/{}", case_id_, options_.seed, attempt_, name));
+  return private_key(options_, fmt::format("{}/{}.{}/{}", case_id_, options_.seed, attempt_, name));
 }
 
 boost::asio::awaitable<Check> CaseContext::open(std::unique_ptr<WireSession>& session) {
-  ConnectResult result = co_await WireSession::connect(
-      options_.endpoint, log_, next_conn_++, options_.response_timeout(), options_.max_frame_bytes);
-  if (!result.session) co_return error_verdict("could not connect: " + result.error);
-  session = std::move(result.session);
+  const std::string error = co_await try_open(session);
+  if (!error.empty()) co_return error_verdict("could not connect: " + error);
   co_return std::nullopt;
 }
 

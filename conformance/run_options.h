@@ -36,6 +36,9 @@ struct RunOptions {
   // bound times max(1, scale), plus a grace for scheduling noise.
   std::chrono::milliseconds close_bound() const;
   std::chrono::milliseconds scaled(std::chrono::milliseconds base) const;
+  // A bound the spec sets, times max(1, scale): a slow machine may loosen
+  // it, a scale below 1 never tightens it.
+  std::chrono::milliseconds spec_bound(std::chrono::milliseconds base) const;
 };
 
 inline constexpr std::chrono::milliseconds kCloseGrace{250};
@@ -44,9 +47,12 @@ inline std::chrono::milliseconds RunOptions::scaled(std::chrono::milliseconds ba
   return std::chrono::milliseconds(static_cast<long long>(base.count() * timeout_scale));
 }
 
+inline std::chrono::milliseconds RunOptions::spec_bound(std::chrono::milliseconds base) const {
+  return timeout_scale > 1.0 ? scaled(base) : base;
+}
+
 inline std::chrono::milliseconds RunOptions::close_bound() const {
-  const double factor = timeout_scale > 1.0 ? timeout_scale : 1.0;
-  return std::chrono::milliseconds(static_cast<long long>(1000 * factor)) + kCloseGrace;
+  return spec_bound(std::chrono::seconds(1)) + kCloseGrace;
 }
 
 }  // namespace kv

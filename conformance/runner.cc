@@ -411,26 +411,32 @@ struct Runner::State {
     }
   }
 
-  // The cases that stop the server (stops_server) come last, one at a
-  // time: nothing else may run while the server is told to stop.
+  // The three batches of a pass, in the order they run: the cases that
+  // may run together (`jobs` at a time), the solo ones (one at a time, as
+  // every case under --isolate), and last, one at a time, the cases that
+  // stop the server (stops_server): nothing else may run while the server
+  // is told to stop. `take` says which slots the pass runs.
+  struct Batches {
+    std::vector<std::size_t> together, alone, last;
+    std::size_t size() const { return together.size() + alone.size() + last.size(); }
+  };
+  template <typename Take>
+  Batches batches(bool isolated, Take take) const {
+    Batches b;
+    for (std::size_t i = 0; i < slots.size(); ++i) {
+      if (!take(slots[i])) continue;
+      const CaseDef& def = *slots[i].def;
+      (def.stops_server ? b.last : def.solo || isolated ? b.alone : b.together).push_back(i);
+    }
+    return b;
+  }
+
   asio::awaitable<void> main_pass() {
     const bool isolated = config.isolate && supervisor;
-    std::vector<std::size_t> together;
-    std::vector<std::size_t> alone;
-    std::vector<std::size_t> last;
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-      const CaseDef& def = *slots[i].def;
-      if (def.stops_server) {
-        last.push_back(i);
-      } else if (def.solo || isolated) {
-        alone.push_back(i);
-      } else {
-        together.push_back(i);
-      }
-    }
-    co_await run_batch(together, config.jobs, isolated);
-    co_await run_batch(alone, 1, isolated);
-    co_await run_batch(last, 1, isolated);
+    const Batches b = batches(isolated, [](const CaseSlot&) { return true; });
+    co_await run_batch(b.together, config.jobs, isolated);
+    co_await run_batch(b.alone, 1, isolated);
+    co_await run_batch(b.last, 1, isolated);
   }
 
   // The verdict of a rerun that brought the server down alone: a FAIL of
@@ -530,42 +536,27 @@ struct Runner::State {
     }
   }
 
-  // Reruns the failures and suspects in the order of the main pass: the
+  // Reruns the failures and suspects in the batches of the main pass (the
   // cases that stop the server last, one at a time, on the run's own
-  // server.
+  // server).
   asio::awaitable<void> confirm_all() {
-    std::vector<std::size_t> together;
-    std::vector<std::size_t> alone;
-    std::vector<std::size_t> last;
-    for (std::size_t i = 0; i < slots.size(); ++i) {
-      const CaseSlot& s = slots[i];
-      if (s.not_run || !(s.suspect || is_failure(s.report.result))) continue;
-      if (s.def->stops_server) {
-        last.push_back(i);
-      } else if (s.def->solo) {
-        alone.push_back(i);
-      } else {
-        together.push_back(i);
-      }
-    }
-    confirm_total = together.size() + alone.size() + last.size();
+    const Batches b = batches(false, [](const CaseSlot& s) {
+      return !s.not_run && (s.suspect || is_failure(s.report.result));
+    });
+    confirm_total = b.size();
     if (confirm_total == 0) co_return;
     if (!config.confirm) {
-      for (const std::size_t i : together) {
-        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
-      }
-      for (const std::size_t i : alone) {
-        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
-      }
-      for (const std::size_t i : last) {
-        slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
+      for (const auto* batch : {&b.together, &b.alone, &b.last}) {
+        for (const std::size_t i : *batch) {
+          slots[i].report.notes.push_back("not confirmed by a rerun (--no-confirm)");
+        }
       }
       co_return;
     }
     if (events.confirming) events.confirming(confirm_total);
-    co_await confirm_batch(together, config.jobs);
-    co_await confirm_batch(alone, 1);
-    co_await confirm_batch(last, 1);
+    co_await confirm_batch(b.together, config.jobs);
+    co_await confirm_batch(b.alone, 1);
+    co_await confirm_batch(b.last, 1);
     for (auto& server : spare_servers) server->stop();
   }
 

@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "codec/frame_encoder.h"
-#include "codec/frame_format.h"
 #include "conformance/case_helpers.h"
 #include "conformance/case_registry.h"
 #include "conformance/expectations.h"
+#include "conformance/liveness.h"
 #include "conformance/messages.h"
 #include "conformance/server_supervisor.h"
 
@@ -61,17 +61,10 @@ constexpr int kStuckGets = 512;
 // with room for its key.
 constexpr std::uint32_t kSecondSignalMinMaxFrame = kStuckValueBytes + 256;
 
-// `base` times the run's --timeout-scale, but never shorter than `base`:
-// a deadline the spec sets may be loosened on a slow machine, never
-// tightened.
-Millis at_least(const RunOptions& options, Millis base) {
-  return std::max(options.scaled(base), base);
-}
-
 // The bound within which a server must have exited after the first
 // signal: the drain time, scaled, plus the grace.
 Millis drain_bound(const RunOptions& options) {
-  return at_least(options, options.drain_time) + kExitGrace;
+  return options.spec_bound(options.drain_time) + kExitGrace;
 }
 
 Millis since(Clock::time_point start) {
@@ -129,10 +122,10 @@ DrainScript make_drain_script(CaseContext& ctx) {
   script.large_key = ctx.key("large");
   // Under a small --max-frame-bytes the "large" value is as large as fits.
   const std::uint32_t max = ctx.options().max_frame_bytes;
-  std::size_t size = kDrainValueBytes;
-  if (make_put(script.large_key, std::string(size, 'a')).ByteSizeLong() + kFooterBytes > max) {
-    size = std::max<std::size_t>(1, value_size_for_put_len(script.large_key, max));
-  }
+  const std::size_t size =
+      frame_fits(make_put(script.large_key, std::string(kDrainValueBytes, 'a')), max)
+          ? kDrainValueBytes
+          : std::max<std::size_t>(1, value_size_for_put_len(script.large_key, max));
   script.large_value = patterned_value(size, 'a');
   std::vector<std::string> keys;
   for (int i = 0; i < kDrainPuts; ++i) {
@@ -219,7 +212,7 @@ asio::awaitable<Verdict> drain_on_sigterm(CaseContext& ctx) {
                                  "ack of the idle connection's PUT (it is served, then idle)"));
   }
   KV_CHECK(co_await a->send(script.stream, o.bulk_timeout()));
-  co_await pause(at_least(o, kSettle));
+  co_await pause(o.spec_bound(kSettle));
   if (auto verdict = send_signal(ctx, SIGTERM, "SIGTERM")) co_return std::move(*verdict);
   const Clock::time_point signalled = Clock::now();
 
@@ -286,7 +279,7 @@ asio::awaitable<Verdict> second_signal_stops_at_once(CaseContext& ctx) {
   std::string gets;
   for (int i = 0; i < kStuckGets; ++i) gets += get;
   KV_CHECK(co_await a->send(gets, o.bulk_timeout()));
-  co_await pause(at_least(o, kSettle));
+  co_await pause(o.spec_bound(kSettle));
 
   if (auto verdict = send_signal(ctx, SIGTERM, "the first SIGTERM")) co_return std::move(*verdict);
   const Clock::time_point first = Clock::now();
