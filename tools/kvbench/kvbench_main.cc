@@ -1,8 +1,6 @@
 // kvbench: a closed-loop load generator for KV protocol servers and, with
 // --protocol resp, for Redis. See --help, and bench/tradeoffs/ for the
 // report built with it.
-#include <sched.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -11,11 +9,11 @@
 #include <fstream>
 #include <iostream>
 #include <string>
-#include <thread>
 
 #include "codec/message.h"
 #include "net/endpoint.h"
 #include "tools/kvbench/bench_config.h"
+#include "tools/kvbench/default_threads.h"
 #include "tools/kvbench/load_run.h"
 #include "tools/kvbench/run_stats.h"
 
@@ -25,17 +23,6 @@ constexpr int kExitOk = 0;
 constexpr int kExitBadResponses = 1;
 constexpr int kExitUsage = 2;
 constexpr int kExitInternal = 3;
-
-// The number of CPUs this process may run on: its affinity mask, so that
-// under `taskset -c 1` it is 1, not the machine's count.
-unsigned usable_cpus() {
-  cpu_set_t mask;
-  if (::sched_getaffinity(0, sizeof mask, &mask) == 0) {
-    const int count = CPU_COUNT(&mask);
-    if (count > 0) return static_cast<unsigned>(count);
-  }
-  return std::max(1U, std::thread::hardware_concurrency());
-}
 
 struct CommandLine {
   std::string target;
@@ -85,7 +72,8 @@ void define_flags(CLI::App& app, CommandLine& line) {
       ->capture_default_str();
   app.add_option("--seed", config.seed, "random seed")->capture_default_str();
   app.add_option("--threads", config.threads,
-                 "worker threads (default: min(2, the CPUs it may run on))")
+                 "worker threads (default: min(2, the CPUs it may run on), less one CPU "
+                 "for a server on this host while that leaves one)")
       ->check(CLI::Range(1U, 256U));
   app.add_option("--timeout-ms", line.timeout_ms,
                  "a request unanswered this long is a timeout; its connection is dropped")
@@ -129,7 +117,7 @@ std::string finish_config(CommandLine& line, const CLI::App& app) {
       std::chrono::nanoseconds(static_cast<std::int64_t>(std::llround(line.duration_s * 1e9)));
   config.timeout = std::chrono::milliseconds(line.timeout_ms);
   if (app.count("--threads") == 0) {
-    config.threads = std::min(usable_cpus(), 2U);
+    config.threads = kv::default_threads(kv::usable_cpus(), kv::is_loopback_host(config.host));
   }
   config.threads =
       static_cast<unsigned>(std::min<std::uint64_t>(config.threads, config.connections));
