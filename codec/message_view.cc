@@ -176,6 +176,7 @@ std::optional<MessageView> parse_message_view(std::span<const std::uint8_t> body
         break;
       default:
         ok = skip_unknown_field(tag, reader);
+        view.has_unknown_fields = true;
         break;
     }
     if (!ok) return std::nullopt;

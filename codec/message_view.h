@@ -5,8 +5,9 @@
 // parse_message_view() implements SPEC 4.1-4.5 exactly as protobuf's
 // generated parser does; protobuf stays the reference. The fuzz target
 // fuzz/view_decode_fuzzer.cc and tests/codec/message_view_test.cc check
-// that the two accept the same bodies and read the same fields from them,
-// and tests/vectors runs every spec vector through both.
+// that the two accept the same bodies, read the same fields from them and
+// agree on whether the body held unknown fields, and tests/vectors runs
+// every spec vector through both.
 #pragma once
 
 #include <cstdint>
@@ -27,6 +28,15 @@ struct MessageView {
   // The integer value of `status`: 0 Ok, 1 NotOk, and any other value kept
   // as it is, since proto3 enums are open (SPEC 4.2).
   std::int32_t status = 0;
+  // True when the body held at least one field that the four members above
+  // do not show: a field number other than 1 to 4, or one of those numbers
+  // with another wire type than its own (a group included). protobuf keeps
+  // exactly those fields in the message's unknown fields, so the flag is
+  // true exactly when ParseFromArray leaves the message with unknown fields
+  // (a non-empty Reflection::GetUnknownFields()). The view does not hold
+  // them: a caller that needs them (parse_message() in
+  // codec/message_parse.h) parses the body with protobuf instead.
+  bool has_unknown_fields = false;
 };
 
 // Parses `body` as the proto3 encoding of KeyValueMessage. Succeeds on
@@ -40,7 +50,8 @@ struct MessageView {
 //    to the field's 32 bits);
 //  - unknown fields of wire types 0, 1, 2, 3 (groups, nested up to 100
 //    deep and closed by the matching end tag) and 5 are skipped, and so is
-//    a known field number with another wire type than its own;
+//    a known field number with another wire type than its own; either sets
+//    has_unknown_fields;
 //  - it fails on wire types 6 and 7, field number 0, an end-group tag
 //    outside its group, a tag of value 0, a field that runs past the end of
 //    `body`, and invalid UTF-8 in `key` or `value`.
