@@ -20,14 +20,41 @@ std::ostream& print_hex(std::ostream& os, std::string_view bytes) {
   return os;
 }
 
+// The next result of the reference parser (BodyParser::kProtobuf): the
+// decoder frames the body, and ParseFromArray alone decides whether it is a
+// frame or a bad body and what it holds.
+std::optional<StreamEvent> next_protobuf_event(FrameDecoder& decoder) {
+  // The frame next_view() takes starts at the first readable byte, and its
+  // bytes stay in place once consumed (see FrameDecoder::next_view()).
+  const std::uint8_t* frame = decoder.input().peek();
+  MessageView unused;
+  const DecodeResult result = decoder.next_view(unused);
+  if (result.status != DecodeStatus::kFrame && result.status != DecodeStatus::kBadBody) {
+    return event_of(result, {});
+  }
+  // A framed LEN is at least kFooterBytes and at most INT_MAX.
+  const std::size_t body_bytes = result.len - kFooterBytes;
+  Message message;
+  if (!message.ParseFromArray(frame + kHeaderBytes, static_cast<int>(body_bytes))) {
+    return bad_body_event(result.offset, result.len);
+  }
+  return frame_event(result.offset, result.len, fields_of(message));
+}
+
 // Takes the next result from `decoder` with `parser`: its event, or
 // std::nullopt when the decoder needs more input.
 std::optional<StreamEvent> next_event(FrameDecoder& decoder, BodyParser parser) {
-  if (parser == BodyParser::kView) {
-    MessageView view;
-    const DecodeResult result = decoder.next_view(view);
-    return event_of(result,
-                    result.status == DecodeStatus::kFrame ? fields_of(view) : MessageFields{});
+  switch (parser) {
+    case BodyParser::kProtobuf:
+      return next_protobuf_event(decoder);
+    case BodyParser::kView: {
+      MessageView view;
+      const DecodeResult result = decoder.next_view(view);
+      return event_of(result,
+                      result.status == DecodeStatus::kFrame ? fields_of(view) : MessageFields{});
+    }
+    case BodyParser::kMessage:
+      break;
   }
   Message message;
   const DecodeResult result = decoder.next(message);

@@ -74,9 +74,19 @@ std::ostream& operator<<(std::ostream& os, const StreamEvent& event);
 // All events on one line, in brackets, separated by "; ".
 std::string describe(const StreamEvents& events);
 
-// Which parser turns a frame's body into fields: protobuf (next(), the
-// reference) or parse_message_view() (next_view()).
-enum class BodyParser { kProtobuf, kView };
+// Which parser turns a frame's body into fields. The decoder checks the
+// framing the same way for all three; only the body's parse differs.
+enum class BodyParser {
+  // The reference: protobuf's ParseFromArray alone, called here on the
+  // bytes of each body that the decoder's next_view() has framed; neither
+  // view parser's verdict nor its fields are used.
+  kProtobuf,
+  // FrameDecoder::next(Message&), which parses with parse_message().
+  kMessage,
+  // FrameDecoder::next_view(MessageView&), which parses with
+  // parse_message_view().
+  kView,
+};
 
 // Incremental decoding, for a caller that feeds `decoder` itself (kvdump
 // reads into decoder.input()). drain_events() appends an event for every
@@ -91,10 +101,11 @@ void finish_events(FrameDecoder& decoder, BodyParser parser, StreamEvents& event
 // at `cuts` (ascending offsets; out-of-range or descending cuts are
 // clamped), draining after every piece, and feeding stops at the first
 // framing error. With no cuts the stream is fed at once. By SPEC 2.5 the
-// events never depend on the cuts.
+// events never depend on the cuts. The default parser is next()'s, the one
+// the kit's programs use; pass BodyParser::kProtobuf for the reference.
 StreamEvents decode_stream(std::span<const std::uint8_t> stream,
                            std::span<const std::size_t> cuts = {}, DecoderOptions options = {},
-                           BodyParser parser = BodyParser::kProtobuf);
+                           BodyParser parser = BodyParser::kMessage);
 
 // The cuts that feed `stream_bytes` bytes in pieces of `chunk_sizes[0]`,
 // `chunk_sizes[1]`, ... cycling through the list; a zero size, or an empty

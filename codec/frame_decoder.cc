@@ -4,6 +4,8 @@
 #include <optional>
 #include <stdexcept>
 
+#include "message_parse.h"
+
 namespace kv {
 
 FrameDecoder::FrameDecoder(DecoderOptions options) : options_(options) {
@@ -50,7 +52,7 @@ DecodeResult FrameDecoder::decode_frame_with(ParseBody parse_body) {
 
 DecodeResult FrameDecoder::decode_frame(Message& message) {
   return decode_frame_with([&message](const std::uint8_t* body, std::size_t body_bytes) {
-    return message.ParseFromArray(body, static_cast<int>(body_bytes));
+    return parse_message({body, body_bytes}, message);
   });
 }
 

@@ -16,10 +16,13 @@
 //   }
 //
 // Two ways to receive a frame's message, with the same results otherwise:
-//  - next(Message&) parses the body with protobuf into a kv::Message, which
-//    owns copies of the key and the value;
+//  - next(Message&) parses the body with parse_message() into a
+//    kv::Message, which owns copies of the key and the value. The message
+//    is exactly what protobuf's ParseFromArray makes of the body (unknown
+//    fields included); parse_message() reads the body with the view parser
+//    and calls protobuf itself only for a body with unknown fields;
 //  - next_view(MessageView&) parses it with parse_message_view() into views
-//    of the decoder's own input buffer: no copy, and a faster UTF-8 check.
+//    of the decoder's own input buffer: no copy at all.
 //    Use it where the message is looked at and dropped (a GET, a dump, a
 //    check), and copy what must outlive the rules below.
 // The two may be mixed on one decoder, frame by frame.
@@ -92,7 +95,9 @@ class FrameDecoder {
   const Buffer& input() const { return input_; }
 
   // Decodes the next frame from the input. On kFrame, `message` holds the
-  // frame's message; otherwise its contents are unspecified. LEN is judged
+  // frame's message, equal to what message.ParseFromArray(body) gives
+  // (codec/message_parse.h); otherwise its contents are unspecified. A body
+  // is a bad body exactly when ParseFromArray rejects it. LEN is judged
   // from the four header bytes alone, before the body is awaited, and
   // nothing is allocated in proportion to it.
   DecodeResult next(Message& message) {

@@ -1,5 +1,6 @@
 // Runs every spec/vectors case through kv::FrameDecoder, with each body
-// parser (protobuf's, the reference, and the zero-copy view parser): in the
+// parser (protobuf's ParseFromArray alone, the reference; next()'s
+// parse_message(); and next_view()'s zero-copy view parser): in the
 // vector's own splits, byte by byte, and in one read; the events must equal
 // `expect` exactly (SPEC 2.5: the result does not depend on the splits).
 #include <gtest/gtest.h>
@@ -52,16 +53,29 @@ std::vector<std::size_t> every_byte(std::size_t stream_bytes) {
   return cuts;
 }
 
+const char* parser_name(BodyParser parser) {
+  switch (parser) {
+    case BodyParser::kProtobuf:
+      return "protobuf (the reference)";
+    case BodyParser::kMessage:
+      return "next() (parse_message)";
+    case BodyParser::kView:
+      return "next_view() (parse_message_view)";
+  }
+  return "?";
+}
+
 class VectorTest : public ::testing::TestWithParam<TestVector> {
  protected:
   void expect_events(const std::vector<std::size_t>& cuts) {
     const TestVector& vector = GetParam();
-    for (const BodyParser parser : {BodyParser::kProtobuf, BodyParser::kView}) {
+    for (const BodyParser parser :
+         {BodyParser::kProtobuf, BodyParser::kMessage, BodyParser::kView}) {
       const nlohmann::json events = decode_in_reads(vector, cuts, parser);
       EXPECT_EQ(events, vector.expect)
           << vector.source << " " << vector.id << ": " << vector.description
-          << "\n  parser: " << (parser == BodyParser::kView ? "view" : "protobuf")
-          << "\n  got:  " << events.dump() << "\n  want: " << vector.expect.dump();
+          << "\n  parser: " << parser_name(parser) << "\n  got:  " << events.dump()
+          << "\n  want: " << vector.expect.dump();
     }
   }
 };
