@@ -170,7 +170,10 @@ def placement_text(facts):
             f"redis-benchmark on the rest (`{placement['client']}`), so that the load generator "
             "never takes the server's core; multi-blocking's threads therefore share one core, "
             "like everyone else's. The headline is measured a second time unpinned, placed by "
-            "the scheduler, for comparison.")
+            "the scheduler, with kvbench's default threads, which leave the server a CPU; "
+            "where that default differs from one thread per CPU, it is measured a third time "
+            "unpinned with kvbench on every CPU, for comparison (see \"Who preempts the "
+            "server when nothing is pinned\").")
 
 
 def pair_cell(pairs):
@@ -189,15 +192,20 @@ def pair_cell(pairs):
 
 def ratio_rows(head, pipelines, first_rows_pinned):
     """One row per pipeline and placement. Rows "NAME P" hold the run's own
-    placement, rows "NAME P unpinned" runs left to the scheduler."""
+    placement, rows "NAME P unpinned" runs left to the scheduler, and rows
+    "NAME P unpinned-busy" runs left to the scheduler with kvbench on every
+    CPU, which are shown for comparison and judged against no target."""
     rows = []
     first = "pinned" if first_rows_pinned else "unpinned"
-    for suffix, placement in [("", first), (" unpinned", "unpinned")]:
+    for suffix, placement in [("", first), (" unpinned", "unpinned"),
+                              (" unpinned-busy", "unpinned, kvbench on every CPU")]:
         for p in pipelines:
             key = f"{p}{suffix}"
             if f"event-loop {key}" not in head:
                 continue
             el_runs, rd_runs = head[f"event-loop {key}"], head[f"redis {key}"]
+            threads = el_runs[0].get("threads", "?")
+            label = f"P={p}, {placement} ({threads} kvbench thread{'s' if threads != 1 else ''})"
             el, rd = median(el_runs, "throughput"), median(rd_runs, "throughput")
             # Each repeat measured both servers: one ratio per pair.
             pairs = [e["throughput"] / r["throughput"] for e, r in zip(el_runs, rd_runs)
@@ -207,8 +215,11 @@ def ratio_rows(head, pipelines, first_rows_pinned):
             el_p99, rd_p99 = median(el_runs, "p99_us"), median(rd_runs, "p99_us")
             p99_ratio = f"{el_p99 / rd_p99:.2f}x" if rd_p99 else "n/a"
             p99_judged = ("met" if rd_p99 and el_p99 <= P99_TARGET * rd_p99 else "missed")
+            if suffix == " unpinned-busy":
+                judged = "no target" + settled
+                p99_judged = "no target"
             rows.append(
-                f"| P={p}, {placement} | {len(pairs)} | {fmt_rate(el)} | {fmt_rate(rd)} | "
+                f"| {label} | {len(pairs)} | {fmt_rate(el)} | {fmt_rate(rd)} | "
                 f"**{el / rd:.3f}x** | {pair_text} | {judged} | "
                 f"{fmt_us(el_p99)} | {fmt_us(rd_p99)} | {p99_ratio} ({p99_judged}) | "
                 f"{median(el_runs, 'cpu_s_per_100k'):.2f} | {median(rd_runs, 'cpu_s_per_100k'):.2f} | "

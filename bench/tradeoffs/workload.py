@@ -27,6 +27,20 @@ def kvbench_argv(kvbench, target, protocol, connections, pipeline, seconds, repo
             "--duration", str(seconds)]
 
 
+def default_threads(cpus):
+    """kvbench's default worker threads on `cpus` CPUs with the server on
+    this host (tools/kvbench/default_threads.h): one CPU is left to the
+    server, at least one thread, at most two."""
+    return min(2, max(1, cpus - 1))
+
+
+def busy_threads(cpus):
+    """A thread on every CPU, at most two: kvbench's default before it left
+    the server a CPU. Unpinned on two CPUs this puts three busy threads on
+    two CPUs; bench/README.md measures it for comparison."""
+    return min(2, max(1, cpus))
+
+
 def as_dict(headline_repeats=HEADLINE_REPEATS):
     return {"connections": CONNECTIONS, "pipelines": PIPELINES,
             "idle_connections": IDLE_CONNECTIONS, "key_size": KEY_SIZE,
