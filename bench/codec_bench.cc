@@ -4,8 +4,9 @@
 // bench/codec-ratios compares them.
 //
 // Two shapes: small (16-byte key, 100-byte value) and large (1 MiB value).
-// Decoding is measured on both paths, next() into a kv::Message (protobuf)
-// and next_view() into a kv::MessageView (zero copy), with the whole input
+// Decoding is measured on both paths, next() into a kv::Message (parsed by
+// parse_message(), which copies key and value into the message) and
+// next_view() into a kv::MessageView (zero copy), with the whole input
 // fed at once and with the input fed in 1 KiB chunks (the decoder drained
 // after every chunk, as a server does). For small frames the input is a
 // stream of kSmallFramesPerStream frames, so that a chunk holds several

@@ -129,7 +129,7 @@ RC_GTEST_PROP(FrameDecoderModel, FeedNextFinishMatchReferenceDecoder_Rule2_5_Rul
   initial.stream = std::make_shared<const std::string>(*gen_mixed_stream(initial.max_frame_len));
   FrameDecoder decoder(DecoderOptions{initial.max_frame_len});
   rc::state::check(initial, decoder, [](const DecoderModel& model) {
-    return rc::state::gen::execOneOfWithArgs<FeedBytes, Next<BodyParser::kProtobuf>,
+    return rc::state::gen::execOneOfWithArgs<FeedBytes, Next<BodyParser::kMessage>,
                                              Next<BodyParser::kView>, Finish>()(model);
   });
 }
