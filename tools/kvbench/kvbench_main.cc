@@ -72,8 +72,8 @@ void define_flags(CLI::App& app, CommandLine& line) {
       ->capture_default_str();
   app.add_option("--seed", config.seed, "random seed")->capture_default_str();
   app.add_option("--threads", config.threads,
-                 "worker threads (default: min(2, the CPUs it may run on), less one CPU "
-                 "for a server on this host while that leaves one)")
+                 "worker threads (default: one per CPU it may run on, less one when the "
+                 "target is on this host, at least 1 and at most 2)")
       ->check(CLI::Range(1U, 256U));
   app.add_option("--timeout-ms", line.timeout_ms,
                  "a request unanswered this long is a timeout; its connection is dropped")
