@@ -9,17 +9,6 @@
 namespace kv {
 namespace {
 
-std::ostream& print_hex(std::ostream& os, std::string_view bytes) {
-  char digits[4];
-  for (std::size_t i = 0; i < bytes.size(); ++i) {
-    std::snprintf(digits, sizeof digits, "%02x",
-                  static_cast<unsigned>(static_cast<unsigned char>(bytes[i])));
-    if (i > 0) os << ' ';
-    os << digits;
-  }
-  return os;
-}
-
 // The next result of the reference parser (BodyParser::kProtobuf): the
 // decoder frames the body, and ParseFromArray alone decides whether it is a
 // frame or a bad body and what it holds.
@@ -110,8 +99,8 @@ std::optional<StreamEvent> event_of(const DecodeResult& result, MessageFields me
 
 std::ostream& operator<<(std::ostream& os, const MessageFields& fields) {
   os << "{key: [";
-  print_hex(os, fields.key) << "], value: [";
-  print_hex(os, fields.value) << "], kind: " << fields.kind << ", status: " << fields.status << "}";
+  os << hex(fields.key) << "], value: [";
+  os << hex(fields.value) << "], kind: " << fields.kind << ", status: " << fields.status << "}";
   return os;
 }
 
@@ -177,6 +166,30 @@ std::vector<std::size_t> chunk_cuts(std::size_t stream_bytes,
     at += size;
     cuts.push_back(at);
   }
+}
+
+std::string hex(std::string_view bytes) {
+  std::string out;
+  for (const char c : bytes) {
+    char digits[4];
+    std::snprintf(digits, sizeof digits, "%02x",
+                  static_cast<unsigned>(static_cast<unsigned char>(c)));
+    if (!out.empty()) out.push_back(' ');
+    out.append(digits);
+  }
+  return out;
+}
+
+const char* describe(BodyParser parser) {
+  switch (parser) {
+    case BodyParser::kProtobuf:
+      return "protobuf (the reference)";
+    case BodyParser::kMessage:
+      return "next() (parse_message)";
+    case BodyParser::kView:
+      return "next_view() (parse_message_view)";
+  }
+  return "?";
 }
 
 }  // namespace kv

@@ -17,6 +17,7 @@
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "codec/frame_decoder.h"
@@ -73,6 +74,9 @@ std::ostream& operator<<(std::ostream& os, const MessageFields& fields);
 std::ostream& operator<<(std::ostream& os, const StreamEvent& event);
 // All events on one line, in brackets, separated by "; ".
 std::string describe(const StreamEvents& events);
+// Bytes as lower-case hex pairs separated by spaces ("0a 03 6b"), for
+// failure messages.
+std::string hex(std::string_view bytes);
 
 // Which parser turns a frame's body into fields. The decoder checks the
 // framing the same way for all three; only the body's parse differs.
@@ -87,6 +91,9 @@ enum class BodyParser {
   // parse_message_view().
   kView,
 };
+
+// The parser's name for failure messages, e.g. "next() (parse_message)".
+const char* describe(BodyParser parser);
 
 // Incremental decoding, for a caller that feeds `decoder` itself (kvdump
 // reads into decoder.input()). drain_events() appends an event for every

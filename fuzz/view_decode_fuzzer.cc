@@ -89,16 +89,7 @@ kv::Message used_message() {
 using Serialized = std::optional<std::string>;
 
 std::string describe_serialized(const Serialized& serialized) {
-  if (!serialized) return "bad body";
-  std::string text = "[";
-  char digits[4];
-  for (const char byte : *serialized) {
-    std::snprintf(digits, sizeof digits, "%02x",
-                  static_cast<unsigned>(static_cast<unsigned char>(byte)));
-    if (text.size() > 1) text += ' ';
-    text += digits;
-  }
-  return text + "]";
+  return serialized ? "[" + kv::hex(*serialized) + "]" : "bad body";
 }
 
 void compare_message(std::span<const std::uint8_t> body) {
@@ -137,15 +128,12 @@ void compare_stream(std::span<const std::uint8_t> stream) {
   const kv::DecoderOptions options{kFuzzMaxFrameLen};
   const kv::StreamEvents expected =
       kv::decode_stream(stream, {}, options, kv::BodyParser::kProtobuf);
-  const kv::StreamEvents got = kv::decode_stream(stream, {}, options, kv::BodyParser::kView);
-  if (got != expected) {
-    fail("stream", "  protobuf: " + kv::describe(expected) + "\n  view:     " + kv::describe(got));
-  }
-  const kv::StreamEvents got_message =
-      kv::decode_stream(stream, {}, options, kv::BodyParser::kMessage);
-  if (got_message != expected) {
-    fail("stream",
-         "  protobuf: " + kv::describe(expected) + "\n  next():   " + kv::describe(got_message));
+  for (const kv::BodyParser parser : {kv::BodyParser::kView, kv::BodyParser::kMessage}) {
+    const kv::StreamEvents got = kv::decode_stream(stream, {}, options, parser);
+    if (got != expected) {
+      fail("stream", std::string("  protobuf: ") + kv::describe(expected) + "\n  " +
+                         kv::describe(parser) + ": " + kv::describe(got));
+    }
   }
 }
 

@@ -1,7 +1,5 @@
 #include "tests/codec/frame_bytes.h"
 
-#include <cstdio>
-
 namespace kv::test {
 
 std::span<const std::uint8_t> as_bytes(std::string_view text) {
@@ -23,22 +21,13 @@ std::string frame_with_footer(std::string_view body, std::string_view footer) {
   return out;
 }
 
-std::string raw_frame(std::string_view body) { return frame_with_footer(body, "@EOF@"); }
+std::string raw_frame(std::string_view body) {
+  return frame_with_footer(body, "@EOF@");
+}
 
 std::string readable_string(const Buffer& buffer) {
   const auto bytes = buffer.readable();
   return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
-}
-
-std::string hex(std::string_view bytes) {
-  std::string out;
-  for (const char c : bytes) {
-    char digits[4];
-    std::snprintf(digits, sizeof digits, "%02x", static_cast<unsigned>(static_cast<unsigned char>(c)));
-    if (!out.empty()) out.push_back(' ');
-    out.append(digits);
-  }
-  return out;
 }
 
 }  // namespace kv::test

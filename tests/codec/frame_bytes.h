@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "codec/buffer.h"
+#include "codec/decoded_stream.h"
 
 namespace kv::test {
 
@@ -27,6 +28,6 @@ std::string raw_frame(std::string_view body);
 std::string readable_string(const Buffer& buffer);
 
 // Lower-case hex, space separated, for failure messages.
-std::string hex(std::string_view bytes);
+using kv::hex;
 
 }  // namespace kv::test

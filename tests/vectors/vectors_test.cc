@@ -53,18 +53,6 @@ std::vector<std::size_t> every_byte(std::size_t stream_bytes) {
   return cuts;
 }
 
-const char* parser_name(BodyParser parser) {
-  switch (parser) {
-    case BodyParser::kProtobuf:
-      return "protobuf (the reference)";
-    case BodyParser::kMessage:
-      return "next() (parse_message)";
-    case BodyParser::kView:
-      return "next_view() (parse_message_view)";
-  }
-  return "?";
-}
-
 class VectorTest : public ::testing::TestWithParam<TestVector> {
  protected:
   void expect_events(const std::vector<std::size_t>& cuts) {
@@ -74,7 +62,7 @@ class VectorTest : public ::testing::TestWithParam<TestVector> {
       const nlohmann::json events = decode_in_reads(vector, cuts, parser);
       EXPECT_EQ(events, vector.expect)
           << vector.source << " " << vector.id << ": " << vector.description
-          << "\n  parser: " << parser_name(parser) << "\n  got:  " << events.dump()
+          << "\n  parser: " << describe(parser) << "\n  got:  " << events.dump()
           << "\n  want: " << vector.expect.dump();
     }
   }
