@@ -1,5 +1,5 @@
 # Writes OUTPUT, a C++ source holding every *.jsonl file of VECTORS_DIR as
-# a string (conformance/spec_vectors.cc declares what it defines). Run with
+# a string (conformance/rules/spec_vectors.cc declares what it defines). Run with
 # cmake -DVECTORS_DIR=... -DOUTPUT=... -P embed_vectors.cmake.
 file(GLOB files RELATIVE ${VECTORS_DIR} ${VECTORS_DIR}/*.jsonl)
 list(SORT files)

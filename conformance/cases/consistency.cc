@@ -8,12 +8,12 @@
 #include <random>
 
 #include "codec/frame_encoder.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
-#include "conformance/expectations.h"
-#include "conformance/linearizability.h"
-#include "conformance/messages.h"
-#include "conformance/stream_shapes.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/cases/expectations.h"
+#include "conformance/cases/linearizability.h"
+#include "conformance/wire/messages.h"
+#include "conformance/wire/stream_shapes.h"
 
 namespace kv {
 

@@ -7,11 +7,11 @@
 
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
-#include "conformance/expectations.h"
-#include "conformance/messages.h"
-#include "conformance/stream_shapes.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/cases/expectations.h"
+#include "conformance/wire/messages.h"
+#include "conformance/wire/stream_shapes.h"
 
 namespace kv {
 

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include "codec/frame_format.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
 
 namespace kv {
 

@@ -8,10 +8,10 @@
 #include <vector>
 
 #include "codec/frame_encoder.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
-#include "conformance/expectations.h"
-#include "conformance/messages.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/cases/expectations.h"
+#include "conformance/wire/messages.h"
 
 namespace kv {
 

@@ -18,12 +18,12 @@
 #include <vector>
 
 #include "codec/frame_encoder.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
-#include "conformance/expectations.h"
-#include "conformance/liveness.h"
-#include "conformance/messages.h"
-#include "conformance/server_supervisor.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/cases/expectations.h"
+#include "conformance/engine/liveness.h"
+#include "conformance/wire/messages.h"
+#include "conformance/engine/server_supervisor.h"
 
 namespace kv {
 

@@ -19,12 +19,12 @@
 #include <optional>
 
 #include "codec/frame_format.h"
-#include "conformance/case_helpers.h"
-#include "conformance/case_registry.h"
-#include "conformance/expectations.h"
-#include "conformance/messages.h"
-#include "conformance/spec_vectors.h"
-#include "conformance/stream_shapes.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/cases/expectations.h"
+#include "conformance/wire/messages.h"
+#include "conformance/rules/spec_vectors.h"
+#include "conformance/wire/stream_shapes.h"
 
 namespace kv {
 

@@ -14,8 +14,8 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "common/child_process.h"
-#include "conformance/case_result.h"
-#include "conformance/wire_log.h"
+#include "conformance/engine/case_result.h"
+#include "conformance/wire/wire_log.h"
 
 namespace kv {
 

@@ -10,7 +10,7 @@
 #include <set>
 
 #include "codec/message_builders.h"
-#include "conformance/messages.h"
+#include "conformance/wire/messages.h"
 
 namespace kv {
 

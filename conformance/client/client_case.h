@@ -17,12 +17,12 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "codec/message.h"
-#include "conformance/case_result.h"
+#include "conformance/engine/case_result.h"
 #include "conformance/client/adapter_process.h"
 #include "conformance/client/client_run_options.h"
 #include "conformance/client/scripted_server.h"
-#include "conformance/stream_shapes.h"
-#include "conformance/wire_log.h"
+#include "conformance/wire/stream_shapes.h"
+#include "conformance/wire/wire_log.h"
 
 namespace kv {
 

@@ -2,7 +2,7 @@
 
 #include "codec/frame_encoder.h"
 #include "codec/message_builders.h"
-#include "conformance/case_helpers.h"
+#include "conformance/cases/case_helpers.h"
 
 namespace kv {
 

@@ -8,9 +8,9 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "codec/message.h"
-#include "conformance/case_result.h"
+#include "conformance/engine/case_result.h"
 #include "conformance/client/client_case.h"
-#include "conformance/stream_shapes.h"
+#include "conformance/wire/stream_shapes.h"
 
 namespace kv {
 

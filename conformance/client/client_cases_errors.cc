@@ -8,10 +8,10 @@
 
 #include "codec/frame_encoder.h"
 #include "codec/message_builders.h"
-#include "conformance/case_helpers.h"
+#include "conformance/cases/case_helpers.h"
 #include "conformance/client/client_case.h"
 #include "conformance/client/client_case_steps.h"
-#include "conformance/messages.h"
+#include "conformance/wire/messages.h"
 
 namespace kv {
 namespace {

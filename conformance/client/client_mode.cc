@@ -9,11 +9,11 @@
 #include <chrono>
 #include <exception>
 
-#include "conformance/case_registry.h"
-#include "conformance/console_report.h"
-#include "conformance/html_report.h"
-#include "conformance/json_report.h"
-#include "conformance/junit_report.h"
+#include "conformance/cases/case_registry.h"
+#include "conformance/report/console_report.h"
+#include "conformance/report/html_report.h"
+#include "conformance/report/json_report.h"
+#include "conformance/report/junit_report.h"
 
 namespace kv {
 namespace {

@@ -38,7 +38,7 @@ int run_client_mode(ClientModeConfig config);
 // --client --list: one line per client case.
 void print_client_case_list(std::FILE* out);
 // The IDs of every case kvconform has, server suite then client suite (for
-// the rule map of conformance/rule_map.h).
+// the rule map of conformance/rules/rule_map.h).
 std::vector<std::string> every_case_id();
 // --explain ID for a client case, with the run's bounds.
 void print_client_case_explanation(std::FILE* out, const ClientCaseDef& def,

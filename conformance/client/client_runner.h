@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "conformance/case_result.h"
-#include "conformance/case_selection.h"
+#include "conformance/engine/case_result.h"
+#include "conformance/engine/case_selection.h"
 #include "conformance/client/client_case.h"
 #include "conformance/client/client_run_options.h"
 

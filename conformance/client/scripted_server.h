@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "codec/message.h"
-#include "conformance/case_result.h"
-#include "conformance/stream_shapes.h"
-#include "conformance/wire_log.h"
+#include "conformance/engine/case_result.h"
+#include "conformance/wire/stream_shapes.h"
+#include "conformance/wire/wire_log.h"
 
 namespace kv {
 

@@ -18,8 +18,8 @@
 #include "conformance/explore/program_generator.h"
 #include "conformance/explore/program_script.h"
 #include "conformance/explore/shrinker.h"
-#include "conformance/server_supervisor.h"
-#include "conformance/startup_probe.h"
+#include "conformance/engine/server_supervisor.h"
+#include "conformance/engine/startup_probe.h"
 
 namespace kv {
 

@@ -16,8 +16,8 @@
 #include <cstdint>
 #include <string>
 
-#include "conformance/case_result.h"
-#include "conformance/run_options.h"
+#include "conformance/engine/case_result.h"
+#include "conformance/engine/run_options.h"
 
 namespace kv {
 

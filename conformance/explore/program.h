@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "conformance/stream_shapes.h"
+#include "conformance/wire/stream_shapes.h"
 
 namespace kv {
 

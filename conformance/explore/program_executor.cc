@@ -13,11 +13,11 @@
 #include <memory>
 
 #include "codec/message_builders.h"
-#include "conformance/case_helpers.h"
+#include "conformance/cases/case_helpers.h"
 #include "conformance/explore/request_encoding.h"
-#include "conformance/liveness.h"
-#include "conformance/messages.h"
-#include "conformance/wire_session.h"
+#include "conformance/engine/liveness.h"
+#include "conformance/wire/messages.h"
+#include "conformance/wire/wire_session.h"
 
 namespace kv {
 

@@ -12,8 +12,8 @@
 
 #include "conformance/explore/program.h"
 #include "conformance/explore/spec_model.h"
-#include "conformance/run_options.h"
-#include "conformance/wire_log.h"
+#include "conformance/engine/run_options.h"
+#include "conformance/wire/wire_log.h"
 
 namespace kv {
 

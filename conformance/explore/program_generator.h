@@ -9,7 +9,7 @@
 #include <cstdint>
 
 #include "conformance/explore/program.h"
-#include "conformance/run_options.h"
+#include "conformance/engine/run_options.h"
 
 namespace kv {
 

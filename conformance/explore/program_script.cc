@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "codec/utf8.h"
-#include "conformance/wire_log.h"
+#include "conformance/wire/wire_log.h"
 
 namespace kv {
 

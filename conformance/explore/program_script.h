@@ -9,7 +9,7 @@
 
 #include "conformance/explore/program.h"
 #include "conformance/explore/spec_model.h"
-#include "conformance/run_options.h"
+#include "conformance/engine/run_options.h"
 
 namespace kv {
 

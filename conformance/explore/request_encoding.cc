@@ -5,8 +5,8 @@
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "codec/utf8.h"
-#include "conformance/case_helpers.h"
-#include "conformance/messages.h"
+#include "conformance/cases/case_helpers.h"
+#include "conformance/wire/messages.h"
 
 namespace kv {
 

@@ -6,7 +6,7 @@
 #include "codec/frame_format.h"
 #include "codec/message_builders.h"
 #include "conformance/explore/request_encoding.h"
-#include "conformance/messages.h"
+#include "conformance/wire/messages.h"
 
 namespace kv {
 

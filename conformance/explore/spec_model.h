@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "conformance/case_result.h"
+#include "conformance/engine/case_result.h"
 #include "conformance/explore/program.h"
-#include "conformance/linearizability.h"
-#include "conformance/wire_session.h"
+#include "conformance/cases/linearizability.h"
+#include "conformance/wire/wire_session.h"
 
 namespace kv {
 

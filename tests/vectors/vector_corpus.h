@@ -9,11 +9,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include "conformance/spec_vectors.h"
+#include "conformance/rules/spec_vectors.h"
 
 namespace kv::test {
 
-// The vector model is the one kvconform uses (conformance/spec_vectors.h).
+// The vector model is the one kvconform uses (conformance/rules/spec_vectors.h).
 using TestVector = SpecVector;
 using VectorCorpus = SpecVectorSet;
 

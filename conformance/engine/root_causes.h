@@ -1,0 +1,25 @@
+// Root causes: a failure of a case whose prerequisite (CaseDef::needs)
+// also failed is likely a consequence of that prerequisite's defect. This
+// names, for every failed case, the root of its chain, so a report can
+// list the few real defects first and group the rest under them.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "conformance/cases/case_registry.h"
+#include "conformance/engine/case_result.h"
+
+namespace kv {
+
+// Sets caused_by on every failed report (is_failure, not_run excluded:
+// a case that never ran has no cause of its own) that needs, directly
+// or through other cases, a case that also failed in `reports`: the
+// failed prerequisite that has no failed prerequisite of its own, first
+// in registry order. Cases absent from `reports` (not selected) count as
+// not failed. Returns the IDs of the failed cases left without caused_by,
+// in the order of `reports`.
+std::vector<std::string> assign_root_causes(std::vector<CaseReport>& reports,
+                                            const CaseRegistry& registry);
+
+}  // namespace kv

@@ -1,0 +1,110 @@
+// One client connection of a case: sends bytes in a stream shape, decodes
+// responses with the codec's FrameDecoder, and records everything in the
+// case's wire log (SPEC 7.3: responses are reassembled however split).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "codec/frame_decoder.h"
+#include "conformance/engine/case_result.h"
+#include "conformance/wire/stream_shapes.h"
+#include "conformance/wire/wire_log.h"
+
+namespace kv {
+
+// What one attempt to read a response frame produced.
+enum class ReadEventKind {
+  kFrame,     // A whole response; `message` holds it.
+  kBadBody,   // A well-framed response whose body does not parse.
+  kBadFrame,  // A response stream with a framing error.
+  kEof,       // The server closed the connection (FIN).
+  kReset,     // The server reset the connection (RST).
+  kTimeout,   // Nothing complete arrived before the deadline.
+  kIoError,   // Any other socket error.
+};
+
+struct ReadEvent {
+  ReadEventKind kind = ReadEventKind::kTimeout;
+  Message message;
+  std::string detail;
+  // For kFrame: the frame's bytes as received, when at most kMaxRawBytes.
+  std::string raw;
+};
+
+inline constexpr std::size_t kMaxRawBytes = 4096;
+
+// "response {kind: 3, status: Ok}", "server closed the connection (EOF)", ...
+std::string describe_event(const ReadEvent& event);
+
+class WireSession;
+
+struct ConnectResult {
+  std::unique_ptr<WireSession> session;
+  std::string error;  // Set when session is null.
+};
+
+class WireSession {
+ public:
+  // Extra room over the configured maximum when decoding responses, so a
+  // server that writes default fields out explicitly (SPEC 4.5) is not
+  // rejected for the few bytes that adds to a response of maximal size.
+  static constexpr std::uint32_t kResponseSlack = 16;
+
+  WireSession(boost::asio::ip::tcp::socket socket, WireLog& log, int id,
+              std::uint32_t max_frame_bytes);
+  WireSession(const WireSession&) = delete;
+  WireSession& operator=(const WireSession&) = delete;
+  ~WireSession();
+
+  // Connects with TCP_NODELAY set, within `timeout`.
+  static boost::asio::awaitable<ConnectResult> connect(const boost::asio::ip::tcp::endpoint& to,
+                                                       WireLog& log, int id,
+                                                       std::chrono::milliseconds timeout,
+                                                       std::uint32_t max_frame_bytes);
+
+  // Sends `bytes` as the writes `shape` plans. Fails if the server closes
+  // or resets the connection, or if the writes do not finish in `timeout`.
+  boost::asio::awaitable<Check> send(std::string_view bytes, const StreamShape& shape,
+                                     std::chrono::milliseconds timeout);
+  boost::asio::awaitable<Check> send(std::string_view bytes, std::chrono::milliseconds timeout);
+
+  // Waits for the next response frame, the end of the connection, or
+  // `timeout`, whichever comes first.
+  boost::asio::awaitable<ReadEvent> read_frame(std::chrono::milliseconds timeout);
+
+  // Shuts down the sending side (FIN): "client half-closed".
+  void shutdown_send();
+  // Closes the socket: "client closed".
+  void close();
+  // Closes the socket with SO_LINGER 0, so the kernel sends a reset (RST)
+  // instead of a FIN and drops unsent bytes: "client reset".
+  void reset();
+
+ private:
+  boost::asio::awaitable<Check> write_planned(std::string_view bytes, const StreamShape& shape);
+  boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds duration);
+  ReadEvent end_of_stream(ReadEventKind kind, std::string detail);
+  // What has arrived so far, for a timeout: bytes, whole frames, and the
+  // unfinished frame's size and first bytes.
+  std::string progress() const;
+
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  WireLog& log_;
+  int id_;
+  FrameDecoder decoder_;
+  bool ended_ = false;   // The server closed or reset the connection.
+  ReadEvent end_event_;  // Repeated by every read after the end.
+  bool closed_ = false;  // The client closed the socket.
+  std::uint64_t bytes_received_ = 0;
+  std::uint64_t frames_received_ = 0;
+};
+
+}  // namespace kv
