@@ -12,6 +12,7 @@
 
 #include "codec/frame_format.h"
 #include "codec/message.h"
+#include "common/version.h"
 #include "servers/connection_registry.h"
 #include "servers/memory_release.h"
 #include "servers/poller.h"
@@ -132,10 +133,11 @@ int main(int argc, char** argv) {
   CLI::App app{"kvserver: a KV protocol server in one of four I/O models"};
   CommandLine line;
   define_flags(app, line);
+  app.set_version_flag("--version", kv::version_line("kvserver"));
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
+  } catch (const CLI::Success& help_or_version) {
+    return app.exit(help_or_version);
   } catch (const CLI::ParseError& error) {
     return fail(kExitUsage, error.what());
   }

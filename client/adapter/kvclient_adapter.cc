@@ -15,6 +15,7 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "client/kv_client.h"
+#include "common/version.h"
 
 namespace {
 
@@ -70,6 +71,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-frame-bytes", max_frame_bytes, "The largest response LEN accepted")
       ->check(CLI::Range(kv::kMinFrameLen, kv::kMaxConfigurableFrameLen))
       ->capture_default_str();
+  app.set_version_flag("--version", kv::version_line("kvclient_adapter"));
   CLI11_PARSE(app, argc, argv);
 
   kv::KvClient client(kv::Endpoint{host, port},

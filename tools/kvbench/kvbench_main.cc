@@ -11,6 +11,7 @@
 #include <string>
 
 #include "codec/message.h"
+#include "common/version.h"
 #include "net/endpoint.h"
 #include "tools/kvbench/bench_config.h"
 #include "tools/kvbench/default_threads.h"
@@ -152,10 +153,11 @@ int main(int argc, char** argv) {
   CLI::App app{"kvbench: a closed-loop load generator for KV protocol servers and Redis"};
   CommandLine line;
   define_flags(app, line);
+  app.set_version_flag("--version", kv::version_line("kvbench"));
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
+  } catch (const CLI::Success& help_or_version) {
+    return app.exit(help_or_version);
   } catch (const CLI::ParseError& error) {
     return fail(kExitUsage, error.what());
   }

@@ -16,6 +16,7 @@
 
 #include "client/kv_client.h"
 #include "codec/message.h"
+#include "common/version.h"
 #include "net/endpoint.h"
 
 namespace {
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Store and fetch keys on a KV protocol server."};
   app.require_subcommand(1);
   app.fallthrough();
+  app.set_version_flag("--version", kv::version_line("kvcli"));
 
   std::string target_text = "127.0.0.1:7070";
   int timeout_ms = 5000;

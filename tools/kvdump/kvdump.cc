@@ -20,6 +20,7 @@
 
 #include "codec/decoded_stream.h"
 #include "codec/frame_decoder.h"
+#include "common/version.h"
 #include "tools/kvdump/event_json.h"
 
 namespace kv {
@@ -43,10 +44,11 @@ std::optional<int> parse_options(int argc, char** argv, Options& options) {
   app.add_option("--max-frame-bytes", options.max_frame_bytes,
                  "The largest legal LEN (SPEC 3.1), default 4194304.")
       ->check(CLI::Range(std::uint64_t{kMinFrameLen}, std::uint64_t{kMaxConfigurableFrameLen}));
+  app.set_version_flag("--version", kv::version_line("kvdump"));
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& help) {
-    return app.exit(help);
+  } catch (const CLI::Success& help_or_version) {
+    return app.exit(help_or_version);
   } catch (const CLI::ParseError& error) {
     std::cerr << "kvdump: " << error.what() << " (see --help)\n";
     return kExitUsage;
