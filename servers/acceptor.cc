@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "net/net_error.h"
-#include "servers/socket_io.h"
+#include "net/socket_options.h"
 
 namespace kv {
 namespace {
@@ -47,7 +47,7 @@ std::error_code prepare_accepted(int fd) {
     return net::errno_error();
   }
 #endif
-  return set_no_delay(fd);
+  return net::set_no_delay(fd);
 }
 
 }  // namespace

@@ -5,9 +5,10 @@
 #include <new>
 #include <thread>
 
+#include "net/buffer_io.h"
 #include "net/socket_io.h"
+#include "net/socket_options.h"
 #include "servers/connection.h"
-#include "servers/socket_io.h"
 
 namespace kv {
 namespace {
@@ -26,9 +27,9 @@ bool readable_now(int fd) {
 }
 
 Step write_step(int fd, Connection& connection) {
-  const IoResult result = write_some(fd, connection.pending_output());
-  if (result.status == IoStatus::kFailed) return Step::kFinished;
-  if (result.status == IoStatus::kWouldBlock) {
+  const net::IoResult result = net::send_some(fd, connection.pending_output());
+  if (result.status == net::IoStatus::kFailed) return Step::kFinished;
+  if (result.status == net::IoStatus::kWouldBlock) {
     // A tick passed with the peer not reading.
     connection.on_tick(Clock::now());
   } else {
@@ -43,19 +44,19 @@ Step read_step(int fd, Connection& connection) {
     connection.on_input_drained(Clock::now());
     return Step::kContinue;
   }
-  const IoResult result = read_into(fd, connection.input());
+  const net::IoResult result = net::read_into(fd, connection.input());
   switch (result.status) {
-    case IoStatus::kTransferred:
+    case net::IoStatus::kTransferred:
       connection.on_input(Clock::now());
       return Step::kContinue;
-    case IoStatus::kEof:
+    case net::IoStatus::kEof:
       connection.on_eof(Clock::now());
       return Step::kContinue;
-    case IoStatus::kWouldBlock:
+    case net::IoStatus::kWouldBlock:
       // A tick passed with no input; the caller checks deadlines.
       connection.on_tick(Clock::now());
       return Step::kContinue;
-    case IoStatus::kFailed:
+    case net::IoStatus::kFailed:
       return Step::kFinished;
   }
   return Step::kFinished;
@@ -69,7 +70,7 @@ Step next_step(int fd, Connection& connection) {
     connection.on_write_shutdown(Clock::now());
     return Step::kContinue;
   }
-  if (connection.wants_acknowledgement() && peer_acknowledged_everything(fd)) {
+  if (connection.wants_acknowledgement() && net::peer_acknowledged_everything(fd)) {
     connection.on_output_acknowledged();
     return Step::kContinue;
   }
@@ -117,7 +118,9 @@ WaitResult wait_readable_or_stop(int fd, const Shutdown& shutdown,
 void serve_blocking_connection(net::UniqueFd socket, ConnectionRegistry::Entry entry,
                                const ServerContext& context) noexcept {
   const int fd = socket.get();
-  if (set_blocking_mode(fd, BlockingMode::kBlocking) || set_io_timeout(fd, kBlockingTick)) return;
+  if (net::set_blocking_mode(fd, net::BlockingMode::kBlocking) ||
+      net::set_io_timeout(fd, kBlockingTick))
+    return;
   try {
     serve(fd, std::move(entry), context);
   } catch (const std::bad_alloc&) {

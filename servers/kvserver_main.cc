@@ -13,13 +13,14 @@
 #include "codec/frame_format.h"
 #include "codec/message.h"
 #include "common/version.h"
+#include "net/listen.h"
+#include "net/socket_options.h"
 #include "servers/connection_registry.h"
 #include "servers/memory_release.h"
 #include "servers/poller.h"
 #include "servers/server.h"
 #include "servers/server_log.h"
 #include "servers/shutdown.h"
-#include "servers/socket_io.h"
 #include "servers/stop_signal.h"
 #include "servers/store.h"
 
@@ -101,15 +102,16 @@ int run(const CommandLine& line) {
   }
 
   kv::net::UniqueFd listener;
-  if (auto error = kv::listen_tcp(options.host, options.port, listener)) {
+  if (auto error = kv::net::listen_tcp(options.host, options.port, listener)) {
     return fail(kExitUsage, "cannot listen on " + options.host + ":" +
                                 std::to_string(options.port) + ": " + error.message());
   }
   std::uint16_t port = 0;
-  if (auto error = kv::local_port(listener.get(), port)) {
+  if (auto error = kv::net::local_port(listener.get(), port)) {
     return fail(kExitRuntime, "cannot read the listening port: " + error.message());
   }
-  if (auto error = kv::set_blocking_mode(listener.get(), kv::BlockingMode::kNonBlocking)) {
+  if (auto error =
+          kv::net::set_blocking_mode(listener.get(), kv::net::BlockingMode::kNonBlocking)) {
     return fail(kExitRuntime, "cannot configure the listener: " + error.message());
   }
 

@@ -2,8 +2,9 @@
 
 #include <new>
 
+#include "net/buffer_io.h"
 #include "net/socket_io.h"
-#include "servers/socket_io.h"
+#include "net/socket_options.h"
 
 namespace kv {
 namespace {
@@ -24,17 +25,17 @@ enum class Flow { kOk, kFailed };
 // draining, a read that finds nothing ends the input.
 Flow read_round(int fd, Connection& connection, bool& progressed) {
   for (int i = 0; i < kMaxReadsPerRound && connection.wants_read(); ++i) {
-    const IoResult result = read_into(fd, connection.input());
-    if (result.status == IoStatus::kWouldBlock) {
+    const net::IoResult result = net::read_into(fd, connection.input());
+    if (result.status == net::IoStatus::kWouldBlock) {
       if (connection.draining()) {
         connection.on_input_drained(Clock::now());
         progressed = true;
       }
       return Flow::kOk;
     }
-    if (result.status == IoStatus::kFailed) return Flow::kFailed;
+    if (result.status == net::IoStatus::kFailed) return Flow::kFailed;
     progressed = true;
-    if (result.status == IoStatus::kEof) {
+    if (result.status == net::IoStatus::kEof) {
       connection.on_eof(Clock::now());
       return Flow::kOk;
     }
@@ -49,9 +50,9 @@ Flow read_round(int fd, Connection& connection, bool& progressed) {
 // the next round, for the same reason as in read_round).
 Flow write_round(int fd, Connection& connection, bool& progressed) {
   while (connection.wants_write()) {
-    const IoResult result = write_some(fd, connection.pending_output());
-    if (result.status == IoStatus::kWouldBlock) return Flow::kOk;
-    if (result.status == IoStatus::kFailed) return Flow::kFailed;
+    const net::IoResult result = net::send_some(fd, connection.pending_output());
+    if (result.status == net::IoStatus::kWouldBlock) return Flow::kOk;
+    if (result.status == net::IoStatus::kFailed) return Flow::kFailed;
     progressed = true;
     connection.on_output_written(result.bytes, Clock::now());
     if (result.partial) return Flow::kOk;
@@ -73,7 +74,7 @@ PumpOutcome output_round(int fd, Connection& connection) {
     connection.on_write_shutdown(Clock::now());
     outcome.progressed = true;
   }
-  if (connection.wants_acknowledgement() && peer_acknowledged_everything(fd)) {
+  if (connection.wants_acknowledgement() && net::peer_acknowledged_everything(fd)) {
     connection.on_output_acknowledged();
     outcome.progressed = true;
   }
@@ -104,7 +105,7 @@ std::unique_ptr<OpenConnection> open_nonblocking(net::UniqueFd accepted,
                                                  const ServerContext& context) {
   ConnectionRegistry::Entry entry = context.registry.admit(Clock::now());
   if (!entry) return nullptr;
-  if (set_blocking_mode(accepted.get(), BlockingMode::kNonBlocking)) return nullptr;
+  if (net::set_blocking_mode(accepted.get(), net::BlockingMode::kNonBlocking)) return nullptr;
   try {
     return std::make_unique<OpenConnection>(std::move(accepted), std::move(entry), context);
   } catch (const std::bad_alloc&) {

@@ -7,7 +7,7 @@
 #include <cerrno>
 
 #include "net/net_error.h"
-#include "servers/socket_io.h"
+#include "net/socket_options.h"
 
 namespace kv {
 namespace {
@@ -24,7 +24,7 @@ extern "C" void on_stop_signal(int /*signo*/) {
 
 std::error_code prepare_pipe_end(int fd) {
   if (::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) return net::errno_error();
-  return set_blocking_mode(fd, BlockingMode::kNonBlocking);
+  return net::set_blocking_mode(fd, net::BlockingMode::kNonBlocking);
 }
 
 }  // namespace

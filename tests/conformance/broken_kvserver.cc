@@ -33,8 +33,9 @@
 #include "codec/message.h"
 #include "connection.h"
 #include "flaw.h"
+#include "net/listen.h"
+#include "net/socket_options.h"
 #include "net/unique_fd.h"
-#include "servers/socket_io.h"
 #include "socket_io.h"
 
 namespace {
@@ -71,7 +72,7 @@ void accept_loop(int listener, kv::ServerContext& context) {
     // The wedge flaws: a wedged server accepts no more connections (they
     // wait in the kernel's backlog, unanswered).
     if (context.wedged) kv::wedge_forever();
-    if (const std::error_code error = kv::set_no_delay(fd)) {
+    if (const std::error_code error = kv::net::set_no_delay(fd)) {
       std::fprintf(stderr, "broken_kvserver: TCP_NODELAY: %s\n", error.message().c_str());
     }
     // reject-while-busy (SPEC 11.2): a new connection is dropped, not queued.
@@ -155,7 +156,7 @@ int main(int argc, char** argv) {
   if (*flaw == kv::Flaw::kCrashNoRebind) {
     listener = kv::net::UniqueFd(kv::listen_without_reuse(options.port, listen_error));
   } else {
-    listen_error = kv::listen_tcp(options.host, options.port, listener);
+    listen_error = kv::net::listen_tcp(options.host, options.port, listener);
   }
   if (listen_error) {
     std::fprintf(stderr, "broken_kvserver: cannot listen on %s:%u: %s\n", options.host.c_str(),
@@ -163,7 +164,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::uint16_t port = 0;
-  if (const std::error_code error = kv::local_port(listener.get(), port)) {
+  if (const std::error_code error = kv::net::local_port(listener.get(), port)) {
     std::fprintf(stderr, "broken_kvserver: getsockname: %s\n", error.message().c_str());
     return 1;
   }

@@ -1,5 +1,5 @@
 // Blocking connection I/O for broken_kvserver (listening, ports and socket
-// options come from servers/socket_io.h). Every failure is returned as a
+// options come from net/listen.h and net/socket_options.h). Every failure is returned as a
 // value; nothing here throws.
 #pragma once
 

@@ -11,11 +11,11 @@
 #include <thread>
 #include <vector>
 
+#include "net/socket_options.h"
 #include "servers/blocking_session.h"
 #include "servers/connection.h"
 #include "servers/connection_registry.h"
 #include "servers/nonblocking_session.h"
-#include "servers/socket_io.h"
 #include "tests/servers/support/test_frames.h"
 #include "tests/servers/unit/failing_allocator.h"
 #include "tests/servers/unit/store_lookup.h"
@@ -85,7 +85,7 @@ class AllocationFailureTest : public ::testing::Test {
 // while `fail` is in force; returns every response the client then read.
 std::vector<Message> pump_nonblocking(SocketPair& pair, Connection& connection,
                                       std::string_view stream) {
-  EXPECT_FALSE(set_blocking_mode(pair.server.get(), BlockingMode::kNonBlocking));
+  EXPECT_FALSE(net::set_blocking_mode(pair.server.get(), net::BlockingMode::kNonBlocking));
   const int fd = pair.server.get();
   bool closed = false;
   for (std::size_t at = 0; at < stream.size() && !closed; at += 32 * 1024) {

@@ -1,33 +1,17 @@
-// The small socket helpers that every server model shares. Each call
-// retries EINTR itself and reports every other failure as a value.
+// A server connection's reads into a codec Buffer and its sends, on
+// blocking or non-blocking sockets alike. Each call retries EINTR itself and
+// reports every other failure as a value. (socket_io.h holds the deadline-
+// bounded reads and writes of the clients.)
 #pragma once
 
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <string>
 #include <system_error>
 
 #include "codec/buffer.h"
-#include "net/unique_fd.h"
 
-namespace kv {
-
-enum class BlockingMode { kBlocking, kNonBlocking };
-
-std::error_code set_blocking_mode(int fd, BlockingMode mode);
-// Disables Nagle's algorithm, so that small responses leave at once (SPEC 7.4).
-std::error_code set_no_delay(int fd);
-// Bounds every blocking recv, send and accept on `fd` to `timeout`, after
-// which the call fails with EAGAIN (SO_RCVTIMEO and SO_SNDTIMEO).
-std::error_code set_io_timeout(int fd, std::chrono::milliseconds timeout);
-
-// Opens a listening TCP socket on `host` (an IPv4 or IPv6 address or a name)
-// and `port` (0 picks a free port), with SO_REUSEADDR and close-on-exec.
-std::error_code listen_tcp(const std::string& host, std::uint16_t port, net::UniqueFd& listener);
-// The local port a socket is bound to.
-std::error_code local_port(int fd, std::uint16_t& port);
+namespace kv::net {
 
 enum class IoStatus {
   kTransferred,  // `bytes` > 0 bytes were read or written.
@@ -51,12 +35,13 @@ struct IoResult {
 // then appended, so that a buffer grows only with the bytes that came.
 // `partial` is true when the read did not fill all of that space.
 IoResult read_into(int fd, Buffer& buffer);
-// Writes a prefix of `bytes` with one send, without raising SIGPIPE.
+// Writes a prefix of `bytes` with one send, without raising SIGPIPE; on a
+// blocking socket it waits as a send does (SO_SNDTIMEO bounds that).
 // `partial` is true when that prefix is shorter than `bytes`.
-IoResult write_some(int fd, std::span<const std::uint8_t> bytes);
+IoResult send_some(int fd, std::span<const std::uint8_t> bytes);
 // True when the peer has acknowledged every byte written to `fd`, and the
 // FIN if one was sent, so that closing cannot destroy data in flight.
 // False where the platform cannot tell (Linux can: SIOCOUTQ).
 bool peer_acknowledged_everything(int fd);
 
-}  // namespace kv
+}  // namespace kv::net
