@@ -1,10 +1,11 @@
-// kvserver: runs one of the four server models (see README.md).
+// kvserver: runs one of the server models (see README.md).
 //
 // Prints exactly one line, "listening on HOST:PORT", once it accepts
 // connections. Exits 0 after SIGINT or SIGTERM (once the drain is over, or
 // at once on a second signal), 2 on a bad command line or a listen failure,
-// 1 if the model's loop fails. `--list-models` prints one line per model,
-// "NAME PROFILE", and exits 0.
+// 1 if the model's loop fails, 3 if the model cannot run on this machine
+// (io-uring where io_uring is missing or denied), with the reason on stderr. `--list-models` prints
+// one line per model, "NAME PROFILE", and exits 0.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <string>
@@ -28,6 +29,8 @@ namespace {
 
 constexpr int kExitUsage = 2;
 constexpr int kExitRuntime = 1;
+// The model cannot run on this machine (io-uring without io_uring).
+constexpr int kExitUnavailable = 3;
 
 int fail(int code, const std::string& message) {
   std::cerr << "kvserver: " << message << '\n';
@@ -74,8 +77,11 @@ void define_flags(CLI::App& app, CommandLine& line) {
                  "after SIGTERM, how long to finish in-flight requests before closing")
       ->check(CLI::Range(std::int64_t{0}, std::int64_t{3600} * 1000))
       ->capture_default_str();
-  app.add_option("--poller", line.options.poller, "event-loop readiness API")
+  app.add_option("--poller", line.options.poller, "readiness API of event-loop and multi-reactor")
       ->check(CLI::IsMember(pollers));
+  app.add_option("--loops", line.options.loops, "multi-reactor: event loops (0: one per CPU)")
+      ->check(CLI::Range(std::size_t{0}, std::size_t{1024}))
+      ->capture_default_str();
 }
 
 int list_models() {
@@ -92,6 +98,11 @@ int run(const CommandLine& line) {
   options.connection.max_frame_len = line.max_frame_bytes;
   options.connection.idle_timeout = std::chrono::milliseconds(line.idle_timeout_ms);
   options.drain_time = std::chrono::milliseconds(line.drain_ms);
+  if (const std::string reason = kv::unavailable_reason(*kv::find_server_model(options.model));
+      !reason.empty()) {
+    return fail(kExitUnavailable,
+                "the " + options.model + " model cannot run on this machine: " + reason);
+  }
   kv::configure_allocator();
 
   kv::StopSignal stop;
@@ -132,7 +143,7 @@ int run(const CommandLine& line) {
 
 int main(int argc, char** argv) {
   kv::silence_protobuf_logging();
-  CLI::App app{"kvserver: a KV protocol server in one of four I/O models"};
+  CLI::App app{"kvserver: a KV protocol server in one of several I/O models"};
   CommandLine line;
   define_flags(app, line);
   app.set_version_flag("--version", kv::version_line("kvserver"));

@@ -1,4 +1,4 @@
-// The four server models (SPEC section 11) behind one entry point. They
+// The server models (SPEC section 11) behind one entry point. They
 // share the codec, the RequestHandler, the Store, the Connection state
 // machine and the ConnectionRegistry; each model's file holds only its I/O
 // loop. server_models() is the one list of models: kvserver --list-models
@@ -42,6 +42,8 @@ struct ServerOptions {
   std::chrono::milliseconds drain_time{3000};
   // The event loop's readiness API; empty picks the platform default.
   std::string poller;
+  // The multi-reactor's event loops; zero means one per CPU.
+  std::size_t loops = 0;
 };
 
 // What a model's loop needs. Everything is owned by the caller and outlives
@@ -63,16 +65,25 @@ std::error_code run_single_blocking(const ServerContext& context);
 std::error_code run_multi_blocking(const ServerContext& context);
 std::error_code run_busy_wait(const ServerContext& context);
 std::error_code run_event_loop(const ServerContext& context);
+std::error_code run_multi_reactor(const ServerContext& context);
+std::error_code run_asio(const ServerContext& context);
+std::error_code run_io_uring(const ServerContext& context);
 
 // One server model: its name, its profile and its loop.
 struct ServerModelInfo {
   std::string_view name;
   ServerProfile profile;
   std::error_code (*run)(const ServerContext& context);
+  // For a model that needs something the machine may lack (io-uring): an
+  // empty string when it can run here, else why not. nullptr: always runs.
+  std::string (*unavailable_reason)() = nullptr;
 };
 
+// Why `model` cannot run on this machine; empty when it can.
+std::string unavailable_reason(const ServerModelInfo& model);
+
 // Every model, in a stable order: single-blocking, multi-blocking,
-// busy-wait, event-loop.
+// busy-wait, event-loop, multi-reactor, asio, io-uring.
 std::span<const ServerModelInfo> server_models();
 // The model with that name; nullptr if there is none.
 const ServerModelInfo* find_server_model(std::string_view name);

@@ -11,28 +11,28 @@
 #include <atomic>
 #include <system_error>
 
-#include "net/unique_fd.h"
+#include "servers/wake_pipe.h"
 
 namespace kv {
 
 class StopSignal {
  public:
   // Check error() after construction: the pipe may fail to open.
-  StopSignal();
+  StopSignal() = default;
   StopSignal(const StopSignal&) = delete;
   StopSignal& operator=(const StopSignal&) = delete;
 
-  std::error_code error() const { return error_; }
+  std::error_code error() const { return wake_.error(); }
   void request_stop();
   // True after the first request.
   bool stop_requested() const { return requests_.load(std::memory_order_acquire) >= 1; }
   // True after the second request.
   bool stop_now_requested() const { return requests_.load(std::memory_order_acquire) >= 2; }
   // Becomes readable on every request, until consume_wakeups().
-  int wake_fd() const { return read_end_.get(); }
+  int wake_fd() const { return wake_.read_fd(); }
   // Reads the bytes pending on wake_fd(), so that a level-triggered poller
   // stops reporting it until the next request.
-  void consume_wakeups() const;
+  void consume_wakeups() const { wake_.drain(); }
 
   // Makes SIGINT and SIGTERM call request_stop() on `signal`, and ignores
   // SIGPIPE. `signal` must outlive the process's use of those signals.
@@ -40,9 +40,7 @@ class StopSignal {
 
  private:
   std::atomic<int> requests_{0};
-  net::UniqueFd read_end_;
-  net::UniqueFd write_end_;
-  std::error_code error_;
+  WakePipe wake_;
 };
 
 }  // namespace kv

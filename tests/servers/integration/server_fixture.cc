@@ -14,6 +14,13 @@ std::vector<std::string> kvserver_argv(const ServerModel& model,
   return argv;
 }
 
+void ServerModelTest::SetUp() {
+  if (!GetParam().unavailable.empty()) {
+    GTEST_SKIP() << "the " << GetParam().name
+                 << " model cannot run on this machine: " << GetParam().unavailable;
+  }
+}
+
 void ServerModelTest::TearDown() {
   if (server_.pid() > 0 && !server_.wait_status()) {
     EXPECT_TRUE(stop_server());
@@ -28,8 +35,8 @@ void ServerModelTest::TearDown() {
   const auto listening = server_.wait_listening(kStartTimeout);
   if (!listening) {
     return ::testing::AssertionFailure()
-           << "kvserver printed no \"listening on HOST:PORT\" line within "
-           << kStartTimeout.count() << " ms";
+           << "kvserver printed no \"listening on HOST:PORT\" line within " << kStartTimeout.count()
+           << " ms";
   }
   port_ = *listening;
   return ::testing::AssertionSuccess();
@@ -42,9 +49,8 @@ void ServerModelTest::TearDown() {
   }
   const int status = server_.stop(grace);
   if (!exited_with(status, 0)) {
-    return ::testing::AssertionFailure()
-           << "kvserver did not exit 0 within " << grace.count()
-           << " ms of SIGTERM: " << describe_wait_status(status);
+    return ::testing::AssertionFailure() << "kvserver did not exit 0 within " << grace.count()
+                                         << " ms of SIGTERM: " << describe_wait_status(status);
   }
   return ::testing::AssertionSuccess();
 }

@@ -34,6 +34,8 @@ std::vector<std::string> kvserver_argv(const ServerModel& model,
 
 class ServerModelTest : public ::testing::TestWithParam<ServerModel> {
  protected:
+  // Skips the test, with the reason, when the model cannot run here.
+  void SetUp() override;
   void TearDown() override;
 
   // Starts kvserver with the model's flags plus `extra_flags` on port 0

@@ -16,6 +16,9 @@ struct ServerModel {
   std::vector<std::string> flags;
   // SPEC 11.3 (true) or 11.2, the sequential profile (false).
   bool concurrent = true;
+  // Why the model cannot run on this machine (kv::unavailable_reason);
+  // empty when it can. The fixture skips its tests with this reason.
+  std::string unavailable;
 };
 
 // Prints the configuration's name in test failure messages.
