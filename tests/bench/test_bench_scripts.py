@@ -1,29 +1,19 @@
-"""Tests of the benchmark scripts' logic that needs no benchmark run:
-bench/report_sections.py and the grouping of perf samples in
-bench/tradeoffs/profile-codec."""
+"""Tests of the benchmark package's logic that needs no benchmark run
+(bench/kvkit_bench: report_sections, the grouping of perf samples in
+profile_codec), and that every bench command still starts. ctest puts bench/
+on PYTHONPATH; run by hand with `PYTHONPATH=bench python3 -m unittest`."""
 
-import importlib.machinery
-import importlib.util
 import pathlib
-import sys
+import subprocess
 import tempfile
 import unittest
 
+from kvkit_bench import profile_codec, report_sections
+
 BENCH = pathlib.Path(__file__).resolve().parents[2] / "bench"
-sys.path.insert(0, str(BENCH))
-import report_sections  # noqa: E402
-
-
-def load_script(path):
-    """Imports an executable script without a .py suffix as a module."""
-    loader = importlib.machinery.SourceFileLoader(path.name.replace("-", "_"), str(path))
-    spec = importlib.util.spec_from_loader(loader.name, loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
-
-PROFILE_CODEC = load_script(BENCH / "tradeoffs" / "profile-codec")
+# Each command wraps one module of the package.
+COMMANDS = ["tradeoffs/run", "tradeoffs/preemption", "tradeoffs/profile-codec",
+            "tradeoffs/store-share", "attacks/run", "codec-ratios"]
 
 README = """# title
 
@@ -88,7 +78,7 @@ class PerfGroupingTest(unittest.TestCase):
     }
 
     def test_groups_and_shares(self):
-        codec, half_width, text = PROFILE_CODEC.perf_section(self.SAMPLES)
+        codec, half_width, text = profile_codec.perf_section(self.SAMPLES)
         self.assertAlmostEqual(codec, 10 / 1000)
         self.assertGreater(half_width, 0)
         self.assertIn("| 10 | 1.00% |", text)   # codec
@@ -99,9 +89,22 @@ class PerfGroupingTest(unittest.TestCase):
         self.assertIn("| `kv::FrameDecoder::decode_frame` | 6 | 0.60% |", text)
 
     def test_no_codec_samples(self):
-        codec, _, text = PROFILE_CODEC.perf_section({("[kernel.kallsyms]", "x"): 5})
+        codec, _, text = profile_codec.perf_section({("[kernel.kallsyms]", "x"): 5})
         self.assertEqual(codec, 0)
         self.assertIn("(none sampled)", text)
+
+
+class CommandsTest(unittest.TestCase):
+    """Each command runs its module from any directory: --help exits 0 and
+    names the command."""
+
+    def test_every_command_prints_its_usage(self):
+        for command in COMMANDS:
+            with self.subTest(command=command):
+                result = subprocess.run([str(BENCH / command), "--help"], cwd="/",
+                                        capture_output=True, text=True, timeout=30)
+                self.assertEqual(result.returncode, 0, result.stderr)
+                self.assertIn(f"usage: bench/{command}", result.stdout)
 
 
 if __name__ == "__main__":

@@ -8,17 +8,13 @@ whose $names this module fills with the tables and values it computes.
 import json
 import math
 import os
-import pathlib
 import statistics
 import string
 import subprocess
-import sys
 
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
-import report_sections  # noqa: E402  (bench/report_sections.py)
-import workload  # noqa: E402  (bench/tradeoffs/workload.py)
+from . import BENCH_DIR, report_sections, workload
 
-TEMPLATE = pathlib.Path(__file__).resolve().parent / "report.md"
+TEMPLATE = BENCH_DIR / "tradeoffs" / "report.md"
 # Above this share of the machine's CPU used by other processes during the
 # run, the report says the machine was shared.
 SHARED_THRESHOLD = 0.05
@@ -129,6 +125,86 @@ def plot(out_dir, servers, points, field, ylabel, filename):
         "plot " + ", \\\n  ".join(blocks), ""])
     subprocess.run(["gnuplot"], input=script, text=True, cwd=out_dir, check=True)
     os.unlink(data_path)
+
+
+def spread_cell(runs, field, formatter):
+    """The median of `field` over `runs`, with the range when there are
+    several: "12.3k [11.9k-12.8k]"."""
+    values = [run[field] for run in runs if "failed" not in run and run.get(field) is not None]
+    if not values:
+        return "failed" if runs else "n/a"
+    text = formatter(statistics.median(values))
+    if len(values) > 1:
+        text += f" [{formatter(min(values))}-{formatter(max(values))}]"
+    failed = len(runs) - len(values)
+    flags = [f"{failed} failed"] if failed else []
+    errors = sum(run.get("errors", 0) + run.get("timeouts", 0) for run in runs)
+    if errors:
+        flags.append(f"{errors} err+t/o")
+    return text + (f" ({', '.join(flags)})" if flags else "")
+
+
+def latency_cell(runs):
+    good = [run for run in runs if "failed" not in run and run.get("requests")]
+    if not good:
+        return "failed" if runs else "n/a"
+    return f"{fmt_us(median(good, 'p50_us'))} / {fmt_us(median(good, 'p99_us'))}"
+
+
+def models_tables(models, memory, wl):
+    """Throughput, latency, CPU and memory of every concurrent model and
+    redis at the models part's points; empty when the part was not run."""
+    if not models:
+        return "Not measured in this run (`bench/tradeoffs/run --only models`)."
+    names = list(dict.fromkeys(key.rsplit(" ", 2)[0] for key in models))
+    points = [(c, p) for p in wl["pipelines"] for c in wl.get("model_connections", [50, 1000])]
+    header = "| server | " + " | ".join(f"c={c} P={p}" for c, p in points) + " |"
+    rule = "|---" * (len(points) + 1) + "|"
+
+    def table(render_cell, extra_header="", extra=lambda name: ""):
+        lines = [header + extra_header, rule + ("---|" if extra_header else "")]
+        for name in names:
+            cells = [render_cell(models.get(f"{name} {c} {p}", [])) for c, p in points]
+            lines.append(f"| {name} | " + " | ".join(cells) + " |" + extra(name))
+        return "\n".join(lines)
+
+    def rss(name):
+        per = (memory.get(name) or {}).get("kib_per_connection")
+        return " n/a |" if per is None else f" {per:.2f} KiB |"
+
+    repeats = max(len(runs) for runs in models.values())
+    return "\n\n".join([
+        f"Throughput, responses/s (median [lowest-highest] of {repeats} runs):",
+        table(lambda runs: spread_cell(runs, "throughput", fmt_rate)),
+        "Latency, p50 / p99 (medians):",
+        table(latency_cell),
+        "Server CPU seconds per 100k requests (median), and RSS per idle connection "
+        "(from the memory table below):",
+        table(lambda runs: spread_cell(runs, "cpu_s_per_100k", lambda v: f"{v:.2f}"),
+              " RSS per idle connection |", rss),
+    ])
+
+
+def scaling_table(scaling, facts):
+    if not scaling:
+        return "Not measured in this run (`bench/tradeoffs/run --only scaling`)."
+    labels = list(dict.fromkeys(key.rsplit(" ", 2)[0] for key in scaling))
+    pipelines = sorted({int(key.rsplit(" ", 1)[1]) for key in scaling})
+    connections = next(iter(scaling)).rsplit(" ", 2)[1]
+    seconds = facts.get("point_seconds", 2)
+    lines = ["| server, " + connections + " connections | "
+             + " | ".join(f"P={p} responses/s | P={p} server cores busy" for p in pipelines)
+             + " |", "|---" * (2 * len(pipelines) + 1) + "|"]
+    for label in labels:
+        cells = []
+        for p in pipelines:
+            runs = scaling.get(f"{label} {connections} {p}", [])
+            cells.append(spread_cell(runs, "throughput", fmt_rate))
+            cells.append(spread_cell(
+                [dict(run, cores=run["server_cpu_s"] / seconds) for run in runs if "failed" not in run],
+                "cores", lambda v: f"{v:.2f}"))
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def syscall_table(syscalls, requests):
@@ -280,8 +356,12 @@ def provenance(facts, remeasured):
         what = part.replace("_", " ")
         if part == "headline" and placed == "unpinned":
             what = "the headline's unpinned rows"  # A --no-pin run leaves the pinned ones.
+        runs = (f"{again.get('model_repeats', '?')} runs per point" if part in ("models", "scaling")
+                else f"{again['repeats']} pairs")
+        if part == "scaling":
+            placed = "kvbench on the last core, the server unpinned"
         parts.append(f"{what} on {again['date']} (`bench/tradeoffs/run --only "
-                     f"{part}`, {placed}, {again['repeats']} pairs, {again['point_seconds']:g} s "
+                     f"{part}`, {placed}, {runs}, {again['point_seconds']:g} s "
                      f"per point, in {again['measured_seconds'] / 60:.1f} minutes; other "
                      f"processes used {100 * again['other_cpu_share']:.1f}% of the machine's "
                      "CPU meanwhile)")
@@ -335,6 +415,9 @@ def section_text(readme, out_dir, r):
         "p99_p16": matrix_table(servers, points, 16, "p99_us", fmt_us),
         "throughput_png": link("throughput.png"), "p99_png": link("p99.png"),
         "cpu_table": cpu_table(servers, points),
+        "models_tables": models_tables(r.get("models"), r["idle_memory"], wl),
+        "scaling_table": scaling_table(r.get("scaling"), r.get("remeasured", {}).get(
+            "scaling", facts)),
         "idle_connections": wl["idle_connections"],
         "memory_rows": memory_rows(r["idle_memory"], wl["idle_connections"]),
         "idle_cpu_rows": "\n".join(f"| {name} | {value:.2f} |"

@@ -1,7 +1,8 @@
 """Processes the benchmark scripts start: the servers under test, and the
 readings they take of them from /proc.
 
-Shared by bench/tradeoffs/run and bench/tradeoffs/profile-codec.
+Shared by the trade-off, preemption, store-share, codec-profile and attack
+modules of this package.
 """
 
 import os
@@ -29,11 +30,11 @@ class Server:
     """One server process: a kvserver model or redis-server, on 127.0.0.1."""
 
     def __init__(self, name, kvserver, wrapper=(), placement=(), wrapper_forks=True,
-                 stop_timeout=10):
+                 stop_timeout=10, flags=()):
         """`wrapper` runs the server: as its child if `wrapper_forks` (strace),
         or in its own process (valgrind). `placement` (taskset, which execs its
-        command) runs before the wrapper. stop() waits `stop_timeout` seconds
-        before it kills."""
+        command) runs before the wrapper. `flags` are more kvserver flags
+        (`--loops 1`). stop() waits `stop_timeout` seconds before it kills."""
         self.name = name
         self.stop_timeout = stop_timeout
         forks = bool(wrapper) and wrapper_forks
@@ -47,7 +48,7 @@ class Server:
             self._wait_accepting()
         else:
             argv = [*wrapper, kvserver, "--model", name, "--port", "0", "--idle-timeout-ms", "0",
-                    "--max-connections", "20000"]
+                    "--max-connections", "20000", *flags]
             self.process = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True)
             line = self.process.stdout.readline().strip()
             if not line.startswith("listening on "):

@@ -12,7 +12,9 @@ text around the sections survives every rerun:
 import pathlib
 import re
 
-DEFAULT_README = pathlib.Path(__file__).resolve().parent / "README.md"
+from . import BENCH_DIR
+
+DEFAULT_README = BENCH_DIR / "README.md"
 
 
 def replace_section(readme, name, script, text):

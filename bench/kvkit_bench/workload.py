@@ -13,6 +13,10 @@ KEY_SIZE, VALUE_SIZE, KEYSPACE = 16, 100, 10000
 # pipeline and placement.
 HEADLINE_CONNECTIONS = 50
 HEADLINE_REPEATS = 7
+# Every concurrent model against redis: connections, and runs per server
+# and point (the "models" and "scaling" parts).
+MODEL_CONNECTIONS = [50, 1000]
+MODEL_REPEATS = 3
 # Requests of the strace profile.
 PROFILE_REQUESTS = 20000
 
@@ -46,4 +50,4 @@ def as_dict(headline_repeats=HEADLINE_REPEATS):
             "idle_connections": IDLE_CONNECTIONS, "key_size": KEY_SIZE,
             "value_size": VALUE_SIZE, "keyspace": KEYSPACE,
             "headline_connections": HEADLINE_CONNECTIONS, "headline_repeats": headline_repeats,
-            "profile_requests": PROFILE_REQUESTS}
+            "profile_requests": PROFILE_REQUESTS, "model_connections": MODEL_CONNECTIONS}
