@@ -161,7 +161,7 @@ class AsioServer {
     } catch (const std::bad_alloc&) {
       // An operation could not be started: this connection only is closed.
       context_.registry.log().count(ConnectionEvent::kOutOfMemory, now);
-      connection.session.on_failed();
+      connection.session.on_submit_failed();
       close(it);
       return;
     }
@@ -188,7 +188,7 @@ class AsioServer {
           } else if (error == asio::error::operation_aborted) {
             session.on_read_ended();
           } else {
-            session.on_failed();
+            session.on_read_failed();
           }
           advance(it);
         });
@@ -204,7 +204,7 @@ class AsioServer {
                                          if (!error || error == asio::error::operation_aborted) {
                                            session.on_written(n, Clock::now());
                                          } else {
-                                           session.on_failed();
+                                           session.on_write_failed();
                                          }
                                          advance(it);
                                        });

@@ -50,8 +50,12 @@ void CompletionSession::on_written(std::size_t n, TimePoint now) noexcept {
   catch_up(now);
 }
 
-void CompletionSession::on_failed() {
+void CompletionSession::on_read_failed() {
   read_in_flight_ = false;
+  failed_ = true;
+}
+
+void CompletionSession::on_write_failed() {
   write_in_flight_ = false;
   failed_ = true;
 }

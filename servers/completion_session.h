@@ -59,8 +59,14 @@ class CompletionSession {
   void on_read_ended() { read_in_flight_ = false; }
   // A write sent `n` bytes of next_write() (n may be 0).
   void on_written(std::size_t n, TimePoint now) noexcept;
-  // A read or write failed (a reset, a broken pipe): close the connection.
-  void on_failed();
+  // A read or a write failed (a reset, a broken pipe): the connection is
+  // to close. The other operation may still be in flight: only the failed
+  // one is over, and the owner must wait for the other's completion before
+  // it frees the connection.
+  void on_read_failed();
+  void on_write_failed();
+  // Nothing could be submitted (no memory): the connection is to close.
+  void on_submit_failed() { failed_ = true; }
 
   // The tick (Connection::on_tick), unless a write is in flight; then it is
   // skipped, and the next tick gives it.

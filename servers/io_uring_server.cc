@@ -211,14 +211,14 @@ class UringServer {
                  cqe.res == -EAGAIN) {
         session.on_read_ended();
       } else if (cqe.res < 0) {
-        session.on_failed();
+        session.on_read_failed();
       }
     } else if (cqe.res >= 0) {
       session.on_written(static_cast<std::size_t>(cqe.res), now);
     } else if (cqe.res == -ECANCELED || cqe.res == -EINTR || cqe.res == -EAGAIN) {
       session.on_written(0, now);
     } else {
-      session.on_failed();
+      session.on_write_failed();
     }
     mark_dirty(index);
   }
@@ -321,7 +321,7 @@ class UringServer {
     Slot& slot = slots_[index];
     const CompletionSession& session = *slot.session;
     for (const auto& [in_flight, operation] : {std::pair{session.read_in_flight(), kRead},
-                                              std::pair{session.write_in_flight(), kWrite}}) {
+                                               std::pair{session.write_in_flight(), kWrite}}) {
       if (!in_flight) continue;
       io_uring_sqe* sqe = next_sqe();
       if (sqe == nullptr) {

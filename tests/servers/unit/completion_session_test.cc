@@ -118,13 +118,30 @@ TEST_F(CompletionSessionTest, ReadsPauseAtTheSoftLimitWhileAWriteIsInFlight) {
   EXPECT_TRUE(session.should_read()) << "decoded after the write, it may read again";
 }
 
-TEST_F(CompletionSessionTest, AFailedOperationClosesTheConnection) {
+TEST_F(CompletionSessionTest, AFailedReadClosesTheConnectionOnceTheWriteInFlightCompletes) {
   CompletionSession& session = open();
   session.read_submitted();
-  session.on_failed();
-  EXPECT_FALSE(session.in_flight());
-  EXPECT_FALSE(session.should_read());
+  session.on_read(bytes_of(put_frame("k", "v")), t0_);
+  session.write_submitted();
+  session.read_submitted();
+  session.on_read_failed();  // A reset, say.
   EXPECT_TRUE(session.should_close(t0_));
+  EXPECT_FALSE(session.should_read());
+  EXPECT_TRUE(session.in_flight()) << "the write is still in flight: the owner must wait for it";
+  session.on_written(0, t0_);
+  EXPECT_FALSE(session.in_flight());
+}
+
+TEST_F(CompletionSessionTest, AFailedWriteLeavesTheReadInFlight) {
+  CompletionSession& session = open();
+  session.read_submitted();
+  session.on_read(bytes_of(put_frame("k", "v")), t0_);
+  session.write_submitted();
+  session.read_submitted();
+  session.on_write_failed();
+  EXPECT_TRUE(session.should_close(t0_));
+  EXPECT_TRUE(session.read_in_flight());
+  EXPECT_FALSE(session.write_in_flight());
 }
 
 }  // namespace
