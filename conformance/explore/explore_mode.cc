@@ -14,12 +14,15 @@
 #include <memory>
 #include <optional>
 
+#include "conformance/explore/explore_statistics.h"
+#include "conformance/explore/key_space.h"
 #include "conformance/explore/program_executor.h"
 #include "conformance/explore/program_generator.h"
 #include "conformance/explore/program_script.h"
 #include "conformance/explore/shrinker.h"
 #include "conformance/engine/server_supervisor.h"
 #include "conformance/engine/startup_probe.h"
+#include "conformance/rules/rule_map.h"
 
 namespace kv {
 
@@ -67,6 +70,7 @@ struct Investigation {
 
 struct Totals {
   std::uint64_t programs = 0, steps = 0, connections = 0, requests = 0;
+  ExploreStatistics stats;  // Of the explored programs (not reruns or shrinking).
 };
 
 class Explorer {
@@ -144,7 +148,7 @@ class Explorer {
   asio::awaitable<ProgramRun> run(const Program& program, std::uint64_t index) {
     ExecutorConfig exec;
     exec.options = options();
-    exec.key_prefix = fmt::format("x{}.{}.{}/", options().seed, index, ++attempt_);
+    exec.key_prefix = namespaces_.next(index);
     exec.strict = config_.strict;
     co_return co_await run_program(program, exec);
   }
@@ -273,11 +277,13 @@ class Explorer {
     co_return false;
   }
 
-  std::uint64_t attempt_ = 0;
   bool target_down_ = false;
 
  private:
   ExploreConfig config_;
+  // A fresh key namespace for every run, reruns and shrink candidates
+  // included: leftover state can neither cause nor confirm a failure.
+  KeyNamespaces namespaces_{KeyNamespaces::random_nonce()};
   std::unique_ptr<ServerSupervisor> supervisor_;
   std::string target_;
 };
@@ -453,6 +459,7 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
     totals.steps += run.steps;
     totals.connections += run.connections;
     totals.requests += run.requests;
+    totals.stats.merge(run.stats);
     progress.show(totals, seconds_since(start), config.budget_s);
     if (std::getenv("KV_EXPLORE_TRACE") != nullptr) {
       fmt::print("trace: program {} {} steps {:.0f} ms\n", index, run.steps, run.duration_ms);
@@ -493,11 +500,16 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
     r.result = Result::kPass;
     r.notes.push_back("nothing found: " + totals_text(totals, elapsed));
   }
+  // Until the report model has a statistics section, the statistics are a
+  // note of the case, so that the JSON and HTML reports show them too.
+  const std::string statistics = totals.stats.text(built_in_rule_outline());
+  r.notes.push_back("statistics of the explored programs:\n" + statistics);
   r.duration_ms = elapsed * 1000;
   report.cases.push_back(std::move(r));
   report.summary.add(report.cases.back().result);
   report.duration_ms = elapsed * 1000;
-  fmt::print("explore: {}\n", totals_text(totals, elapsed));
+  fmt::print("explore: {}\nstatistics of the explored programs:\n{}", totals_text(totals, elapsed),
+             statistics);
   if (shown != nullptr) {
     fmt::print(
         "explore-result: outcome={} rule={} find_s={:.2f} programs={} shrink_s={:.2f} "
@@ -537,8 +549,6 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
     fmt::print("  saved with: SPEC {} {}: {}\n", script->failure->rule, where(*script->failure),
                script->failure->observed.substr(0, 300));
   }
-  explorer.attempt_ = static_cast<std::uint64_t>(
-      std::chrono::system_clock::now().time_since_epoch().count() % 1000000000);
   const Clock::time_point start = Clock::now();
   const ProgramRun run = co_await explorer.run(script->program, script->program_index);
   explorer.stop();

@@ -28,19 +28,74 @@ std::string_view form_name(BodyForm form) {
   return "";
 }
 
-std::string_view framing_name(FramingClass framing) {
-  switch (framing) {
-    case FramingClass::kLengthTooSmall:
-      return "length-too-small";
-    case FramingClass::kLengthTooLarge:
-      return "length-too-large";
-    case FramingClass::kBadFooter:
-      return "bad-footer";
+template <class E>
+struct Names {
+  E value;
+  std::string_view name;
+};
+
+constexpr Names<RequestOp> kOps[] = {{RequestOp::kPut, "put"},
+                                     {RequestOp::kGet, "get"},
+                                     {RequestOp::kOtherKind, "other-kind"},
+                                     {RequestOp::kGarbageBody, "garbage-body"},
+                                     {RequestOp::kFramingError, "framing-error"}};
+constexpr Names<BodyForm> kForms[] = {{BodyForm::kCanonical, "canonical"},
+                                      {BodyForm::kUnknownFields, "unknown-fields"},
+                                      {BodyForm::kExplicitDefaults, "explicit-defaults"},
+                                      {BodyForm::kNonMinimalVarint, "non-minimal-varint"},
+                                      {BodyForm::kRepeatedFields, "repeated-fields"}};
+constexpr Names<FramingClass> kFramings[] = {{FramingClass::kLengthTooSmall, "length-too-small"},
+                                             {FramingClass::kLengthTooLarge, "length-too-large"},
+                                             {FramingClass::kBadFooter, "bad-footer"}};
+constexpr Names<StepAction> kActions[] = {{StepAction::kSend, "send"},
+                                          {StepAction::kRead, "read"},
+                                          {StepAction::kReadSlowly, "read-slowly"},
+                                          {StepAction::kPause, "pause"},
+                                          {StepAction::kHalfClose, "half-close"},
+                                          {StepAction::kClose, "close"},
+                                          {StepAction::kReset, "reset"},
+                                          {StepAction::kChurn, "churn"}};
+constexpr Names<ShapeKind> kShapes[] = {{ShapeKind::kWhole, "whole"},
+                                        {ShapeKind::kSplitAt, "split"},
+                                        {ShapeKind::kByteByByte, "byte-by-byte"},
+                                        {ShapeKind::kRandomChunks, "random-chunks"},
+                                        {ShapeKind::kSlowDrip, "slow-drip"}};
+
+template <class E, std::size_t N>
+std::string_view lookup_name(const Names<E> (&table)[N], E value) {
+  for (const auto& entry : table) {
+    if (entry.value == value) return entry.name;
   }
   return "?";
 }
 
+template <class E, std::size_t N>
+bool lookup_value(const Names<E> (&table)[N], std::string_view name, E& out) {
+  for (const auto& entry : table) {
+    if (entry.name == name) {
+      out = entry.value;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace
+
+std::string_view name_of(RequestOp op) { return lookup_name(kOps, op); }
+std::string_view name_of(BodyForm form) { return lookup_name(kForms, form); }
+std::string_view name_of(FramingClass framing) { return lookup_name(kFramings, framing); }
+std::string_view name_of(StepAction action) { return lookup_name(kActions, action); }
+std::string_view name_of(ShapeKind shape) { return lookup_name(kShapes, shape); }
+bool parse_name(std::string_view name, RequestOp& out) { return lookup_value(kOps, name, out); }
+bool parse_name(std::string_view name, BodyForm& out) { return lookup_value(kForms, name, out); }
+bool parse_name(std::string_view name, FramingClass& out) {
+  return lookup_value(kFramings, name, out);
+}
+bool parse_name(std::string_view name, StepAction& out) {
+  return lookup_value(kActions, name, out);
+}
+bool parse_name(std::string_view name, ShapeKind& out) { return lookup_value(kShapes, name, out); }
 
 StreamShape WriteShape::stream_shape() const {
   switch (kind) {
@@ -74,7 +129,7 @@ std::string describe_request(const Request& r) {
       text = fmt::format("bad body {}", quote_bytes(r.value));
       break;
     case RequestOp::kFramingError:
-      text = fmt::format("{} frame (LEN {}", framing_name(r.framing), r.len);
+      text = fmt::format("{} frame (LEN {}", name_of(r.framing), r.len);
       if (r.framing == FramingClass::kBadFooter) {
         text = fmt::format("bad-footer PUT {} = {} (", quote_bytes(r.key), quote_bytes(r.value));
       }

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/wire/stream_shapes.h"
@@ -102,6 +103,21 @@ struct Step {
 struct Program {
   std::vector<Step> steps;
 };
+
+// The names scripts (program_script.h) and statistics use for the enums
+// above and for stream shapes: "put", "unknown-fields", "length-too-small",
+// "read-slowly", "split".
+std::string_view name_of(RequestOp op);
+std::string_view name_of(BodyForm form);
+std::string_view name_of(FramingClass framing);
+std::string_view name_of(StepAction action);
+std::string_view name_of(ShapeKind shape);
+// The inverses of name_of(): false, `out` unchanged, for an unknown name.
+bool parse_name(std::string_view name, RequestOp& out);
+bool parse_name(std::string_view name, BodyForm& out);
+bool parse_name(std::string_view name, FramingClass& out);
+bool parse_name(std::string_view name, StepAction& out);
+bool parse_name(std::string_view name, ShapeKind& out);
 
 // The program as numbered lines for people: "3. c2 send [PUT "k" = "v",
 // GET "k"] in one write".

@@ -14,6 +14,7 @@
 
 #include "codec/message_builders.h"
 #include "conformance/cases/case_helpers.h"
+#include "conformance/explore/request_classes.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/engine/liveness.h"
 #include "conformance/wire/messages.h"
@@ -77,9 +78,29 @@ struct SendState {
   asio::steady_timer* wake = nullptr;
 };
 
+// Adds the time from its construction to its destruction to a statistic.
+class TimeSpent {
+ public:
+  TimeSpent(ExploreStatistics& stats, std::string_view group, std::string_view what)
+      : stats_(stats), group_(group), what_(what), start_(Clock::now()) {}
+  TimeSpent(const TimeSpent&) = delete;
+  TimeSpent& operator=(const TimeSpent&) = delete;
+  ~TimeSpent() {
+    stats_.add_time(group_, what_,
+                    std::chrono::duration<double, std::milli>(Clock::now() - start_).count());
+  }
+
+ private:
+  ExploreStatistics& stats_;
+  std::string_view group_;
+  std::string_view what_;
+  Clock::time_point start_;
+};
+
 class Executor {
  public:
-  explicit Executor(const ExecutorConfig& config) : config_(config), model_(config.strict) {}
+  explicit Executor(const ExecutorConfig& config)
+      : config_(config), model_(config.strict, KeySpace::tagged(config.key_prefix)) {}
 
   asio::awaitable<ProgramRun> run(const Program& program) {
     ProgramRun run;
@@ -92,7 +113,11 @@ class Executor {
     for (std::size_t i = 0; i < program.steps.size() && !failure_; ++i) {
       step_ = static_cast<int>(i);
       const double t0 = now();
-      co_await execute(program.steps[i]);
+      stats_.add(kStatSteps, name_of(program.steps[i].action));
+      {
+        const TimeSpent spent(stats_, kStatTime, step_time_name(program.steps[i].action));
+        co_await execute(program.steps[i]);
+      }
       if (std::getenv("KV_EXPLORE_TRACE") != nullptr && now() - t0 > 200) {
         fmt::print("   slow step {:.0f} ms: {}\n", now() - t0,
                    describe_step(program.steps[i]).substr(0, 200));
@@ -100,12 +125,20 @@ class Executor {
       ++run.steps;
     }
     step_ = -1;
-    if (!failure_) co_await epilogue();
+    if (!failure_) {
+      const TimeSpent spent(stats_, kStatTime, "after the steps: drain, final reads, histories");
+      co_await epilogue();
+    }
     for (Conn& c : conns_) {
       if (c.session) c.session->close();
     }
     log_.info(0, "liveness check: PUT and GET on a fresh connection (connection 99)");
-    const Liveness alive = co_await check_liveness(opts(), log_, config_.key_prefix + "live");
+    Liveness alive;
+    {
+      const TimeSpent spent(stats_, kStatTime, "liveness checks");
+      alive = co_await check_liveness(opts(), log_, config_.key_prefix + "live");
+    }
+    stats_.judged("7.2");
     if (!alive.alive) {
       run.server_down = true;
       std::string observed = "after the program, " + alive.problem;
@@ -122,11 +155,51 @@ class Executor {
     run.connections = opened_;
     run.requests = requests_;
     run.duration_ms = log_.elapsed_ms();
+    stats_.add(kStatPrograms, failure_ ? "failed" : "passed");
+    stats_.merge(model_.tally());
+    run.stats = std::move(stats_);
     co_return run;
   }
 
  private:
   const RunOptions& opts() const { return config_.options; }
+
+  static std::string_view step_time_name(StepAction action) {
+    switch (action) {
+      case StepAction::kSend:
+        return "steps: send";
+      case StepAction::kRead:
+        return "steps: read";
+      case StepAction::kReadSlowly:
+        return "steps: read slowly";
+      case StepAction::kPause:
+        return "steps: pause";
+      case StepAction::kHalfClose:
+        return "steps: half-close";
+      case StepAction::kClose:
+      case StepAction::kReset:
+        return "steps: close or reset";
+      case StepAction::kChurn:
+        return "steps: churn";
+    }
+    return "steps: other";
+  }
+
+  // Counts what one request entry of a send step puts on the wire.
+  void count_request(const Request& r) {
+    stats_.add(kStatRequests, name_of(r.op), std::max<std::uint32_t>(1, r.repeat));
+    if (r.op == RequestOp::kFramingError) {
+      stats_.add(kStatFraming, name_of(r.framing));
+      return;
+    }
+    if (r.op == RequestOp::kGarbageBody) return;
+    stats_.add(kStatForms, name_of(r.form));
+    if (r.op == RequestOp::kOtherKind && r.key.empty()) return;
+    for (const std::string& family : key_families(r.key)) stats_.add(kStatKeys, family);
+    if (r.op == RequestOp::kPut || !r.value.empty()) {
+      for (const std::string& family : value_families(r)) stats_.add(kStatValues, family);
+    }
+  }
   double now() const { return log_.elapsed_ms(); }
   bool sequential() const { return opts().profile == Profile::kSequential; }
 
@@ -169,6 +242,8 @@ class Executor {
       co_return false;
     }
     ++opened_;
+    stats_.add(kStatConnections, "opened");
+    stats_.judged("7.1");
     const bool queued = sequential() && served() != nullptr;
     Conn fresh;
     fresh.id = c.id;
@@ -230,6 +305,10 @@ class Executor {
   // Reads every response due on `c`, `gap_ms` apart, judging each.
   asio::awaitable<void> read_due(Conn& c, int gap_ms) {
     if (c.state == Conn::State::kNone || !may_read(c)) co_return;
+    if (c.due.empty()) co_return;
+    if (gap_ms > 0) stats_.judged("9.3");
+    if (c.queued) stats_.judged("11.2");
+    if (!sequential() && other_holds(c)) stats_.judged("11.3");
     int slow_reads = 0;
     while (!c.due.empty() && !failure_) {
       const Expectation e = c.due.front();
@@ -260,6 +339,7 @@ class Executor {
       }
       ++c.answered;
       if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
+        const TimeSpent spent(stats_, kStatWaits, "between slow reads");
         co_await pause(Millis(gap_ms));
       }
     }
@@ -270,6 +350,7 @@ class Executor {
   asio::awaitable<void> settle(Conn& c, bool truncated) {
     co_await read_due(c, 0);
     if (failure_ || c.state != Conn::State::kHalfClosed) co_return;
+    stats_.judged(truncated ? "6.5" : "8.2");
     auto [event, at] = co_await next_event(c, opts().response_timeout());
     if (!is_end(event)) {
       fail(truncated ? "6.5" : "8.2",
@@ -288,7 +369,10 @@ class Executor {
                                      Millis gap, SendState& st) {
     std::size_t offset = 0;
     for (std::size_t i = 0; i < plan.size(); ++i) {
-      if (i > 0 && gap.count() > 0) co_await pause(gap);
+      if (i > 0 && gap.count() > 0) {
+        const TimeSpent spent(stats_, kStatWaits, "between the writes of a shape");
+        co_await pause(gap);
+      }
       Check sent = co_await c.session->send(std::string_view(bytes).substr(offset, plan[i]),
                                             opts().bulk_timeout());
       if (sent) {
@@ -379,6 +463,14 @@ class Executor {
       co_return;
     }
     const double invoke = now();
+    stats_.add(kStatShapes, name_of(s.shape.kind));
+    if (s.shape.kind != ShapeKind::kWhole) stats_.judged("2.5");
+    if (s.shape.kind == ShapeKind::kSlowDrip) stats_.judged("9.2");
+    if (s.hold > 0) stats_.add(kStatShapes, "last bytes held back");
+    for (const Request& r : s.requests) {
+      count_request(r);
+      if (r.op == RequestOp::kFramingError) break;
+    }
     std::string bytes = c.held;
     std::vector<std::pair<Expectation, std::size_t>> frames;  // Expectation, end offset.
     if (c.partial) frames.emplace_back(*c.partial, bytes.size());
@@ -386,6 +478,9 @@ class Executor {
     for (const Request& r : s.requests) {
       if (r.op == RequestOp::kFramingError) {
         bad_frame_at = bytes.size();
+        stats_.judged(r.framing == FramingClass::kBadFooter       ? "2.2"
+                      : r.framing == FramingClass::kLengthTooSmall ? "2.3"
+                                                                   : "3.2");
         if (r.framing == FramingClass::kBadFooter) {
           model_.forbid(request_key(r, config_.key_prefix, 0), r.value, "6.2");
         }
@@ -454,6 +549,8 @@ class Executor {
   // bound (6.1). A reset may cut the answers short; that is not held
   // against the server.
   asio::awaitable<void> finish_framing_error(Conn& c) {
+    stats_.judged("6.1");
+    if (!c.due.empty()) stats_.judged("6.3");
     double since = now();
     while (!c.due.empty() && !failure_) {
       const Expectation e = c.due.front();
@@ -509,6 +606,7 @@ class Executor {
         co_return;
       }
       ++opened_;
+      stats_.add(kStatConnections, "churned (opened and closed without a byte)");
       r.session->close();
     }
   }
@@ -533,11 +631,15 @@ class Executor {
         }
         break;
       case StepAction::kPause:
-        co_await pause(Millis(std::clamp(s.ms, 0, 1000)));
+        {
+          const TimeSpent spent(stats_, kStatWaits, "pause steps");
+          co_await pause(Millis(std::clamp(s.ms, 0, 1000)));
+        }
         break;
       case StepAction::kHalfClose:
         if (c != nullptr && c->state == Conn::State::kOpen) {
           const bool truncated = c->partial.has_value();
+          stats_.add(kStatConnections, truncated ? "half-closed mid-frame" : "half-closed (FIN)");
           drop_partial(*c);
           c->session->shutdown_send();
           c->state = Conn::State::kHalfClosed;
@@ -548,6 +650,8 @@ class Executor {
       case StepAction::kReset:
         if (c != nullptr && c->state != Conn::State::kNone) {
           closed_on_partial_ |= c->partial.has_value();
+          stats_.add(kStatConnections, fmt::format("{}{}", s.action == StepAction::kReset ? "reset (RST)" : "closed (FIN)",
+                                                   c->partial ? " mid-frame" : ""));
           abandon(*c);
           if (s.action == StepAction::kReset) {
             c->session->reset();
@@ -591,6 +695,7 @@ class Executor {
     if (closed_on_partial_) {
       // A connection closed in the middle of a frame: give the server a
       // moment to see the end of its stream before reading the keys back.
+      const TimeSpent spent(stats_, kStatWaits, "after a truncated frame");
       co_await pause(kAfterTruncation);
     }
     const std::vector<std::string> keys = model_.keys();
@@ -623,6 +728,7 @@ class Executor {
   }
 
   const ExecutorConfig& config_;
+  ExploreStatistics stats_;
   SpecModel model_;
   WireLog log_;
   std::vector<Conn> conns_;

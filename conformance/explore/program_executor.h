@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/explore/explore_statistics.h"
 #include "conformance/explore/program.h"
 #include "conformance/explore/spec_model.h"
 #include "conformance/engine/run_options.h"
@@ -19,7 +20,10 @@ namespace kv {
 
 struct ExecutorConfig {
   RunOptions options;      // Endpoint, profile, maximum LEN, timeouts.
-  std::string key_prefix;  // Private to this run of this program.
+  // Goes before every logical key: a tag no other run of any program uses
+  // (KeyNamespaces::next), so the keys holding it are the program's own
+  // (key_space.h). Must not be empty.
+  std::string key_prefix;
   bool strict = false;     // Judge SHOULD rules too (SPEC 4.5).
 };
 
@@ -33,6 +37,8 @@ struct ProgramRun {
   std::size_t connections = 0;  // Connections opened.
   std::size_t requests = 0;     // Request frames sent.
   double duration_ms = 0;
+  // What the run tried and where its time went (explore_statistics.h).
+  ExploreStatistics stats;
 };
 
 boost::asio::awaitable<ProgramRun> run_program(const Program& program,

@@ -16,53 +16,13 @@ namespace {
 
 using nlohmann::json;
 
+// The enum named `name` in `out`; throws std::invalid_argument naming
+// `what` for a name the program format does not have.
 template <class E>
-struct Names {
-  E value;
-  const char* name;
-};
-
-constexpr Names<RequestOp> kOps[] = {{RequestOp::kPut, "put"},
-                                     {RequestOp::kGet, "get"},
-                                     {RequestOp::kOtherKind, "other-kind"},
-                                     {RequestOp::kGarbageBody, "garbage-body"},
-                                     {RequestOp::kFramingError, "framing-error"}};
-constexpr Names<BodyForm> kForms[] = {{BodyForm::kCanonical, "canonical"},
-                                      {BodyForm::kUnknownFields, "unknown-fields"},
-                                      {BodyForm::kExplicitDefaults, "explicit-defaults"},
-                                      {BodyForm::kNonMinimalVarint, "non-minimal-varint"},
-                                      {BodyForm::kRepeatedFields, "repeated-fields"}};
-constexpr Names<FramingClass> kFramings[] = {{FramingClass::kLengthTooSmall, "length-too-small"},
-                                             {FramingClass::kLengthTooLarge, "length-too-large"},
-                                             {FramingClass::kBadFooter, "bad-footer"}};
-constexpr Names<StepAction> kActions[] = {{StepAction::kSend, "send"},
-                                          {StepAction::kRead, "read"},
-                                          {StepAction::kReadSlowly, "read-slowly"},
-                                          {StepAction::kPause, "pause"},
-                                          {StepAction::kHalfClose, "half-close"},
-                                          {StepAction::kClose, "close"},
-                                          {StepAction::kReset, "reset"},
-                                          {StepAction::kChurn, "churn"}};
-constexpr Names<ShapeKind> kShapes[] = {{ShapeKind::kWhole, "whole"},
-                                        {ShapeKind::kSplitAt, "split"},
-                                        {ShapeKind::kByteByByte, "byte-by-byte"},
-                                        {ShapeKind::kRandomChunks, "random-chunks"},
-                                        {ShapeKind::kSlowDrip, "slow-drip"}};
-
-template <class E, std::size_t N>
-const char* name_of(const Names<E> (&table)[N], E value) {
-  for (const auto& entry : table) {
-    if (entry.value == value) return entry.name;
-  }
-  return "?";
-}
-
-template <class E, std::size_t N>
-E value_of(const Names<E> (&table)[N], const std::string& name, const char* what) {
-  for (const auto& entry : table) {
-    if (name == entry.name) return entry.value;
-  }
-  throw std::invalid_argument(fmt::format("unknown {} '{}'", what, name));
+E value_of(const std::string& name, const char* what) {
+  E out{};
+  if (!parse_name(name, out)) throw std::invalid_argument(fmt::format("unknown {} '{}'", what, name));
+  return out;
 }
 
 json bytes_json(const std::string& bytes) {
@@ -84,14 +44,14 @@ std::string bytes_from(const json& j) {
 }
 
 json request_json(const Request& r) {
-  json j{{"op", name_of(kOps, r.op)}};
+  json j{{"op", name_of(r.op)}};
   if (!r.key.empty()) j["key"] = bytes_json(r.key);
   if (!r.value.empty()) j["value"] = bytes_json(r.value);
   if (r.op == RequestOp::kOtherKind) j["kind"] = r.kind;
   if (r.status != 0) j["status"] = r.status;
-  if (r.form != BodyForm::kCanonical) j["form"] = name_of(kForms, r.form);
+  if (r.form != BodyForm::kCanonical) j["form"] = name_of(r.form);
   if (r.op == RequestOp::kFramingError) {
-    j["framing"] = name_of(kFramings, r.framing);
+    j["framing"] = name_of(r.framing);
     j["len"] = r.len;
   }
   if (r.fill_len != 0) j["fill_len"] = r.fill_len;
@@ -101,13 +61,13 @@ json request_json(const Request& r) {
 
 Request request_from(const json& j) {
   Request r;
-  r.op = value_of(kOps, j.at("op").get<std::string>(), "op");
+  r.op = value_of<RequestOp>(j.at("op").get<std::string>(), "op");
   if (j.contains("key")) r.key = bytes_from(j["key"]);
   if (j.contains("value")) r.value = bytes_from(j["value"]);
   r.kind = j.value("kind", 0U);
   r.status = j.value("status", 0U);
-  r.form = value_of(kForms, j.value("form", std::string("canonical")), "form");
-  r.framing = value_of(kFramings, j.value("framing", std::string("length-too-small")), "framing");
+  r.form = value_of<BodyForm>(j.value("form", std::string("canonical")), "form");
+  r.framing = value_of<FramingClass>(j.value("framing", std::string("length-too-small")), "framing");
   r.len = j.value("len", 0U);
   r.fill_len = j.value("fill_len", 0U);
   r.repeat = std::max(1U, j.value("repeat", 1U));
@@ -115,7 +75,7 @@ Request request_from(const json& j) {
 }
 
 json step_json(const Step& s) {
-  json j{{"action", name_of(kActions, s.action)}};
+  json j{{"action", name_of(s.action)}};
   switch (s.action) {
     case StepAction::kPause:
       j["ms"] = s.ms;
@@ -129,7 +89,7 @@ json step_json(const Step& s) {
   j["conn"] = s.conn + 1;
   if (s.action == StepAction::kReadSlowly) j["ms"] = s.ms;
   if (s.action != StepAction::kSend) return j;
-  json shape{{"kind", name_of(kShapes, s.shape.kind)}};
+  json shape{{"kind", name_of(s.shape.kind)}};
   if (s.shape.kind == ShapeKind::kSplitAt) shape["cut"] = s.shape.cut;
   if (s.shape.kind == ShapeKind::kRandomChunks) {
     shape["seed"] = s.shape.seed;
@@ -145,7 +105,7 @@ json step_json(const Step& s) {
 
 Step step_from(const json& j) {
   Step s;
-  s.action = value_of(kActions, j.at("action").get<std::string>(), "action");
+  s.action = value_of<StepAction>(j.at("action").get<std::string>(), "action");
   s.conn = j.value("conn", 1) - 1;
   if (s.conn < 0 || s.conn > 63) throw std::invalid_argument("conn must be 1..64");
   s.ms = j.value("ms", 0);
@@ -153,7 +113,7 @@ Step step_from(const json& j) {
   s.hold = j.value("hold", 0U);
   if (j.contains("shape")) {
     const json& shape = j["shape"];
-    s.shape.kind = value_of(kShapes, shape.at("kind").get<std::string>(), "shape");
+    s.shape.kind = value_of<ShapeKind>(shape.at("kind").get<std::string>(), "shape");
     s.shape.cut = shape.value("cut", std::size_t{0});
     s.shape.seed = shape.value("seed", std::uint64_t{0});
     s.shape.max_chunk = std::max<std::size_t>(1, shape.value("max_chunk", std::size_t{64}));

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "codec/message_builders.h"
@@ -63,6 +65,11 @@ bool fits(const Expectation& e, const ReadEvent& event) {
   }
 }
 
+bool has_footer(const std::string& text) {
+  return text.find(std::string_view(reinterpret_cast<const char*>(kFooter.data()),
+                                    kFooter.size())) != std::string::npos;
+}
+
 // Whether two operations' intervals overlap (neither ends before the
 // other starts).
 bool overlap(const RegisterOp& a, const RegisterOp& b) {
@@ -95,10 +102,9 @@ Expectation SpecModel::expect(const Request& request, const Request& wire, int s
 }
 
 void SpecModel::sent(const Expectation& e) {
-  if (e.bad_body) return;
-  // The empty key is shared with every other client of the server: only
-  // the form of its answers is judged.
-  if (e.key.empty()) taint(e.key);
+  // A key the program does not own has no history: only the form of its
+  // answers is judged.
+  if (e.bad_body || !space_.owns(e.key)) return;
   if (e.op == RequestOp::kPut) {
     written_[e.key].insert(e.value);
     touched_.insert(e.key);
@@ -109,6 +115,8 @@ void SpecModel::sent(const Expectation& e) {
 }
 
 void SpecModel::forbid(const std::string& key, const std::string& value, const std::string& rule) {
+  // Another client may have stored that value under a shared key.
+  if (!space_.owns(key)) return;
   forbidden_[key].emplace(value, rule);
   touched_.insert(key);
 }
@@ -124,6 +132,9 @@ std::vector<std::string> SpecModel::keys() const {
 std::optional<ExploreFailure> SpecModel::judge(const Expectation& e, const ReadEvent& event,
                                                double now_ms,
                                                const std::vector<const Expectation*>& later) {
+  tally_.judged(e.rule);
+  tally_.judged("5.7");
+  if (has_footer(e.key) || has_footer(e.value)) tally_.judged("2.4");
   if (!fits(e, event)) {
     ExploreFailure f{e.rule, Level::kMust, e.step,
                      fmt::format("{} is answered {}", e.what, want_text(e)), describe_event(event)};
@@ -139,6 +150,7 @@ std::optional<ExploreFailure> SpecModel::judge(const Expectation& e, const ReadE
     }
     return f;
   }
+  if (strict_) tally_.judged("4.5");
   if (strict_ && !event.raw.empty() && event.raw != encode_frame_to_string(event.message)) {
     return ExploreFailure{"4.5", Level::kShould, e.step,
                           fmt::format("the response to {} written canonically (default fields "
@@ -146,7 +158,7 @@ std::optional<ExploreFailure> SpecModel::judge(const Expectation& e, const ReadE
                                       e.what, hex_bytes(encode_frame_to_string(event.message))),
                           "the frame " + hex_bytes(event.raw)};
   }
-  if (e.bad_body) return std::nullopt;
+  if (e.bad_body || !space_.owns(e.key)) return std::nullopt;
   if (e.op == RequestOp::kPut) {
     history_[e.key].push_back({RegisterOp::Type::kPut, e.value, e.invoke_ms, now_ms, e.client});
     return std::nullopt;
@@ -160,6 +172,9 @@ std::optional<ExploreFailure> SpecModel::judge_get(const Expectation& e, const R
   std::optional<std::string> seen;
   if (event.message.status() == Ok) seen = event.message.value();
   if (tainted_.count(e.key)) return std::nullopt;
+  if (const auto forbidden = forbidden_.find(e.key); forbidden != forbidden_.end()) {
+    for (const auto& [value, rule] : forbidden->second) tally_.judged(rule);
+  }
   if (seen) {
     if (auto f = value_from_nowhere(e, *seen)) return f;
   }
@@ -194,6 +209,12 @@ std::optional<ExploreFailure> SpecModel::value_from_nowhere(const Expectation& e
 std::optional<ExploreFailure> SpecModel::check_histories() const {
   for (const auto& [key, ops] : history_) {
     if (tainted_.count(key) || ops.size() > kMaxRegisterOps) continue;
+    tally_.judged("10.1");
+    if (std::any_of(ops.begin(), ops.end(),
+                    [&](const RegisterOp& op) { return op.client != ops.front().client; })) {
+      tally_.judged("5.8");
+      tally_.judged("10.2");
+    }
     const LinearizabilityResult result =
         check_register_history(ops, std::nullopt, OrderRule::kClientOrder);
     if (result.linearizable) continue;

@@ -2,6 +2,12 @@
 // a server answer to each request an explore program sends, and the
 // history of every key, checked for linearizability once the program is
 // over. It judges; it does no I/O (program_executor.h does).
+//
+// It judges only what the program's own requests determine: the values
+// of the keys it owns (key_space.h). A key it does not own may hold
+// anything another client or an earlier program put there, so its answers
+// are judged by their form alone (a hit or a miss for that key) and it has
+// no history.
 #pragma once
 
 #include <map>
@@ -11,6 +17,8 @@
 #include <vector>
 
 #include "conformance/engine/case_result.h"
+#include "conformance/explore/explore_statistics.h"
+#include "conformance/explore/key_space.h"
 #include "conformance/explore/program.h"
 #include "conformance/cases/linearizability.h"
 #include "conformance/wire/wire_session.h"
@@ -42,7 +50,11 @@ struct Expectation {
 
 class SpecModel {
  public:
-  explicit SpecModel(bool strict) : strict_(strict) {}
+  SpecModel(bool strict, KeySpace keys) : strict_(strict), space_(std::move(keys)) {}
+
+  const KeySpace& key_space() const { return space_; }
+  // The SPEC rules whose judgements ran so far (kStatRules).
+  const ExploreStatistics& tally() const { return tally_; }
 
   // What a request copy expects. `request` is the program's entry,
   // `wire` the copy as sent (request_encoding.h: concrete_copy).
@@ -66,7 +78,7 @@ class SpecModel {
   // acknowledgement): the key's history is no longer checked.
   void taint(const std::string& key) { tainted_.insert(key); }
 
-  // Every key a request touched, untainted, for the final reads.
+  // Every owned key a request touched, untainted, for the final reads.
   std::vector<std::string> keys() const;
 
   // The linearizability check of every key's history (SPEC 10.1), with the
@@ -80,6 +92,8 @@ class SpecModel {
                                                    const std::string& value) const;
 
   bool strict_;
+  KeySpace space_;
+  mutable ExploreStatistics tally_;
   std::map<std::string, std::vector<RegisterOp>> history_;
   std::map<std::string, std::set<std::string>> written_;  // Every value PUT sent, per key.
   std::map<std::string, std::map<std::string, std::string>> forbidden_;  // key -> value -> rule

@@ -13,8 +13,11 @@
 
 #include "codec/frame_decoder.h"
 #include "codec/message_builders.h"
+#include "conformance/explore/explore_statistics.h"
+#include "conformance/explore/key_space.h"
 #include "conformance/explore/program_generator.h"
 #include "conformance/explore/program_script.h"
+#include "conformance/explore/request_classes.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/explore/shrinker.h"
 #include "conformance/explore/spec_model.h"
@@ -131,7 +134,7 @@ TEST(ExploreEncoding, FillLenMakesTheFrameExactlyThatLong) {
 TEST(ExploreModel, PipelinedRequestsOfOneConnectionTakeEffectInOrder) {
   // A GET sent right behind a PUT of the same key on one connection must
   // see it, though both are pending at once.
-  SpecModel model(false);
+  SpecModel model(false, KeySpace::whole_store());
   const Request p = put("k", "v1");
   const Request g = get("k");
   const Expectation ep = model.expect(p, p, 0, 1, 0);
@@ -146,7 +149,7 @@ TEST(ExploreModel, PipelinedRequestsOfOneConnectionTakeEffectInOrder) {
 }
 
 TEST(ExploreModel, AcceptsExplicitDefaultsAndNamesWhatIsWrong) {
-  SpecModel model(false);
+  SpecModel model(false, KeySpace::whole_store());
   const Request p = put("k", "v");
   const Expectation e = model.expect(p, p, 2, 1, 0);
   model.sent(e);
@@ -165,7 +168,7 @@ TEST(ExploreModel, AcceptsExplicitDefaultsAndNamesWhatIsWrong) {
 }
 
 TEST(ExploreModel, AResponseThatBelongsToALaterRequestIsOutOfOrder) {
-  SpecModel model(false);
+  SpecModel model(false, KeySpace::whole_store());
   Request other;
   other.op = RequestOp::kOtherKind;
   other.kind = 5;
@@ -175,6 +178,134 @@ TEST(ExploreModel, AResponseThatBelongsToALaterRequestIsOutOfOrder) {
   const auto f = model.judge(first, frame(make_put_ack()), 1, {&second});
   ASSERT_TRUE(f);
   EXPECT_EQ(f->rule, "5.7");
+}
+
+ReadEvent hit(const std::string& key, const std::string& value) {
+  return frame(make_get_hit(key, value));
+}
+
+// The false failure of issue 20: a --target server kept a value under the
+// empty key from an earlier program; a program whose only PUT of "" never
+// reached the server whole must not call the hit a value from nowhere.
+TEST(ExploreModel, TheEmptyKeyIsSharedSoItsValuesAreNeverJudged_Rule5_5) {
+  SpecModel model(false, KeySpace::tagged("x0000002a.250.1/"));
+  model.forbid("", "v", "6.5");
+  const Request g = get("");
+  const Expectation e = model.expect(g, g, -1, 90, 0);
+  model.sent(e);
+  EXPECT_FALSE(model.judge(e, hit("", "v"), 1, {}));
+  EXPECT_TRUE(model.keys().empty());
+  EXPECT_FALSE(model.check_histories());
+  // Its form is still judged: a response for another key is wrong.
+  const auto f = model.judge(e, hit("other", "v"), 2, {});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "5.5");
+}
+
+TEST(ExploreModel, AnOwnedKeyThatWasNeverWrittenMustMiss_Rule5_2) {
+  const std::string tag = "x0000002a.1.1/";
+  SpecModel model(false, KeySpace::tagged(tag));
+  const Request g = get(tag + "k");
+  const Expectation e = model.expect(g, g, 0, 1, 0);
+  model.sent(e);
+  const auto f = model.judge(e, hit(tag + "k", "v"), 1, {});
+  ASSERT_TRUE(f);
+  EXPECT_EQ(f->rule, "5.2");
+}
+
+// ASCII text (U+0000 and control characters included) that never holds
+// a tag: tags start with 'x'.
+rc::Gen<std::string> untagged_bytes() {
+  return rc::gen::container<std::string>(
+      rc::gen::suchThat(rc::gen::inRange<char>(0, 0x7f), [](char c) { return c != 'x'; }));
+}
+
+// Whatever a shared key's answers say (hits with any value, values the
+// program forbade, misses, in any order and on any connection), the model
+// finds nothing wrong with them, keeps no history for them and does not
+// read them back; only the form of each answer is judged.
+RC_GTEST_PROP(ExploreModel, KeysTheProgramDoesNotOwnAreJudgedByFormOnly, ()) {
+  const std::string tag = "x0000002a.7.3/";
+  SpecModel model(false, KeySpace::tagged(tag));
+  const std::string key = *untagged_bytes();
+  const auto values = *rc::gen::nonEmpty(rc::gen::container<std::vector<std::string>>(
+      rc::gen::container<std::string>(rc::gen::inRange<char>('a', 'z'))));
+  for (const std::string& v : values) model.forbid(key, v, "6.5");
+  double now = 0;
+  for (int i = 0; i < *rc::gen::inRange(1, 12); ++i) {
+    const bool is_put = *rc::gen::arbitrary<bool>();
+    const Request r = is_put ? put(key, *rc::gen::elementOf(values)) : get(key);
+    const Expectation e = model.expect(r, r, i, *rc::gen::inRange(1, 4), now);
+    model.sent(e);
+    ReadEvent answer = frame(make_put_ack());
+    if (!is_put) {
+      answer = *rc::gen::arbitrary<bool>() ? hit(key, *rc::gen::elementOf(values))
+                                          : frame(make_get_miss(key));
+    }
+    now += 1;
+    RC_ASSERT(!model.judge(e, answer, now, {}));
+  }
+  RC_ASSERT(model.keys().empty());
+  RC_ASSERT(!model.check_histories());
+}
+
+// Every run of every program gets keys of its own: a key made with one
+// run's tag is owned by no other run, of this process or of another
+// (another nonce), so no run's values are judged by another's history.
+RC_GTEST_PROP(KeyNamespaces, EveryRunOwnsOnlyItsOwnKeys, ()) {
+  const auto nonces = *rc::gen::distinctFrom(rc::gen::arbitrary<std::uint32_t>(), 0U);
+  KeyNamespaces first(0), second(nonces);
+  std::vector<std::string> tags;
+  for (int i = 0; i < *rc::gen::inRange(2, 20); ++i) {
+    KeyNamespaces& from = *rc::gen::arbitrary<bool>() ? first : second;
+    tags.push_back(from.next(*rc::gen::inRange<std::uint64_t>(1, 30)));
+  }
+  const std::string logical = *untagged_bytes();
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    for (std::size_t j = 0; j < tags.size(); ++j) {
+      RC_ASSERT(KeySpace::tagged(tags[j]).owns(tags[i] + logical) == (i == j));
+    }
+  }
+}
+
+TEST(ExploreStatistics, AddsUpRunsAndListsTheRulesNoJudgementRan) {
+  ExploreStatistics a, b;
+  a.add(kStatSteps, "send", 2);
+  a.judged("10.1");
+  a.judged("2.5");
+  b.add(kStatSteps, "send");
+  b.judged("2.10");
+  b.add_time(kStatTime, "steps: send", 1.4);
+  a.merge(b);
+  EXPECT_EQ(a.count(kStatSteps, "send"), 3U);
+  EXPECT_EQ(a.time_ms(kStatTime, "steps: send"), 1.4);
+  std::vector<std::string> rules;
+  for (const auto& group : a.groups()) {
+    if (group.name != kStatRules) continue;
+    for (const auto& [rule, n] : group.rows) rules.push_back(rule);
+  }
+  EXPECT_EQ(rules, (std::vector<std::string>{"2.5", "2.10", "10.1"}));
+  const std::string outline =
+      "## 2 Framing\n2.5 MUST  split.\n2.6 MUST  order.\n2.7 MAY  anything.\n"
+      "## 13 Clients\n13.1 MUST  client.\n";
+  EXPECT_EQ(a.rules_never_judged(outline), std::vector<std::string>{"2.6"});
+}
+
+TEST(ExploreClasses, KeysAndValuesAreClassifiedByTheirBytes) {
+  const auto has = [](const std::vector<std::string>& families, const std::string& f) {
+    return std::find(families.begin(), families.end(), f) != families.end();
+  };
+  EXPECT_EQ(key_families("k1"), std::vector<std::string>{"plain"});
+  EXPECT_TRUE(has(key_families(std::string("a\0b", 3)), "U+0000"));
+  EXPECT_TRUE(has(key_families(" k"), "whitespace at an end"));
+  EXPECT_TRUE(has(key_families("a\r\nb"), "CR or LF"));
+  EXPECT_TRUE(has(key_families("\xf0\x9f\x98\x80"), "beyond U+FFFF"));
+  EXPECT_TRUE(has(key_families("\xff"), "invalid UTF-8"));
+  EXPECT_TRUE(has(key_families(std::string(300, 'a')), "over 256 bytes"));
+  Request r = put("k", "v@EOF@");
+  EXPECT_TRUE(has(value_families(r), "footer inside"));
+  r.fill_len = 100;
+  EXPECT_EQ(value_families(r), std::vector<std::string>{"at the maximum LEN"});
 }
 
 TEST(ExploreShrinker, FindsTheOneStepThatMatters) {
