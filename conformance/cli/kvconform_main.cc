@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "codec/message.h"
+#include "common/version.h"
 #include "conformance/cases/case_registry.h"
 #include "conformance/client/client_mode.h"
 #include "conformance/report/console_report.h"
@@ -426,6 +427,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--save-script", cli.save_script,
                  "explore: write the minimal failing program's JSON script to this file");
+  app.set_version_flag("--version", kv::version_line("kvconform"));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
