@@ -3,9 +3,11 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <string_view>
 
 #include "conformance/report/report_file.h"
 #include "conformance/report/xml_text.h"
+#include "conformance/rules/rule_map.h"
 
 namespace kv {
 
@@ -34,6 +36,14 @@ table.kv{border-collapse:collapse;margin:6px 0;font-size:13px} table.kv td{paddi
 table.kv td:first-child{color:#666;white-space:nowrap}
 pre{background:#0f1720;color:#d6e2ee;padding:10px;border-radius:5px;font-size:11.5px;overflow-x:auto;line-height:1.35}
 pre .send{color:#8fd3ff} pre .recv{color:#a6e3a1} pre .close{color:#ffb86c} pre .info{color:#9aa5b1}
+table.summary{border-collapse:collapse;margin:8px 0 14px;font-size:13px;background:#fff}
+table.summary th,table.summary td{border:1px solid #dde1e6;padding:4px 10px;text-align:left}
+table.summary td.n{text-align:right;font-variant-numeric:tabular-nums}
+table.summary td.zero{color:#aaa} table.summary td.verdict{white-space:nowrap}
+details.section{padding:6px 12px;margin:10px 0}
+details.section>summary{font-family:system-ui,sans-serif;font-size:15px;font-weight:600}
+details.section>summary .sec-counts{font-weight:400;font-size:12px;color:#555;margin-left:10px}
+details.section .matrix{margin:8px 0}
 )css";
 
 std::string tag(Result result) {
@@ -93,39 +103,107 @@ std::string case_details(const CaseReport& r) {
   return out + "</details>\n";
 }
 
+// The section of a rule ("6" of "6.1"), or "" for a case without a rule.
 std::string section_of(const std::string& rule) {
   return rule.substr(0, rule.find('.'));
+}
+
+// The titles of the spec's sections, from the headings "## N Title" of the
+// rule outline built into this binary: {"2", "Framing"}, ...
+std::map<std::string, std::string> section_titles() {
+  std::map<std::string, std::string> titles;
+  std::string_view text = built_in_rule_outline();
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+    if (!line.starts_with("## ")) continue;
+    const std::string_view heading = line.substr(3);
+    const std::size_t space = heading.find(' ');
+    if (space == std::string_view::npos) continue;
+    titles.emplace(std::string(heading.substr(0, space)), std::string(heading.substr(space + 1)));
+  }
+  return titles;
+}
+
+// Whether a result is a failure a reader must look at: such a section is
+// shown open.
+bool is_failure(Result result) {
+  return result == Result::kFail || result == Result::kError || result == Result::kFlaky;
+}
+
+// The count of each result, in the order the summary shows them.
+std::vector<std::pair<Result, int>> ordered_counts(const RunSummary& s) {
+  return {{Result::kPass, s.pass},        {Result::kFail, s.fail},
+          {Result::kFlaky, s.flaky},      {Result::kLenient, s.lenient},
+          {Result::kKnownFailing, s.known_failing},
+          {Result::kSkip, s.skip},        {Result::kError, s.error}};
+}
+
+std::string verdict_text(const RunReport& run) {
+  if (run.exit_code() == 0) return "Conforms: every MUST case passed";
+  if (!run.aborted.empty()) return "Not checked: " + run.aborted;
+  return "Does not conform";
+}
+
+// The run in one line, in the form of the report index's summary
+// (scripts/conformance-matrix): target, verdict, the count of each
+// result, duration.
+std::string summary_table(const RunReport& run) {
+  std::string html = "<table class=\"summary\" id=\"summary\"><tr><th>target</th><th>verdict</th>";
+  for (const auto& [result, count] : ordered_counts(run.summary)) {
+    html += fmt::format("<th>{}</th>", result_name(result));
+  }
+  html += "<th>duration</th></tr>\n";
+  html += fmt::format("<tr><td><code>{}</code></td><td class=\"verdict {}\">{}</td>",
+                      xml_escape(run.target), run.exit_code() == 0 ? "PASS" : "FAIL",
+                      xml_escape(verdict_text(run)));
+  for (const auto& [result, count] : ordered_counts(run.summary)) {
+    html += fmt::format("<td class=\"n{}\">{}</td>", count == 0 ? " zero" : "", count);
+  }
+  return html + fmt::format("<td>{}</td></tr></table>\n", duration_text(run.duration_ms));
+}
+
+// One section of the spec: a <details> with its title and counts, open
+// when a case in it failed, holding the section's matrix cells and then
+// each case in full.
+std::string section_html(const std::string& section, const std::string& title,
+                         const std::vector<const CaseReport*>& reports) {
+  RunSummary counts;
+  for (const CaseReport* r : reports) counts.add(r->result);
+  const bool open = counts.fail + counts.error + counts.flaky > 0;
+  std::string count_text = fmt::format("{} case(s)", reports.size());
+  for (const auto& [result, count] : ordered_counts(counts)) {
+    if (count > 0 && result != Result::kPass) count_text += fmt::format(" · {} {}", count, result_name(result));
+  }
+  const std::string heading = section.empty() ? title : fmt::format("SPEC {} {}", section, title);
+  std::string html = fmt::format(
+      "<details class=\"section\" id=\"section-{}\"{}><summary>{}<span class=\"sec-counts\">{}</span>"
+      "</summary>\n<div class=\"matrix\">\n",
+      section.empty() ? "other" : section, open ? " open" : "", xml_escape(heading), count_text);
+  for (const CaseReport* r : reports) {
+    html += fmt::format("<a class=\"cell {0}\" href=\"#{1}\" title=\"{2}\"><b>{0}</b>{3}</a>\n",
+                        result_name(r->result), anchor(r->id), xml_escape(r->title),
+                        xml_escape(r->id));
+  }
+  html += "</div>\n";
+  for (const CaseReport* r : reports) html += case_details(*r);
+  return html + "</details>\n";
 }
 
 }  // namespace
 
 std::string report_to_html(const RunReport& run) {
-  const RunSummary& s = run.summary;
-  const bool ok = run.exit_code() == 0;
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">";
   html += fmt::format("<title>kvconform — {}</title><style>{}</style></head><body>\n",
                       xml_escape(run.target), kStyle);
   html += "<h1>kvconform report</h1>\n";
+  html += summary_table(run);
   html += fmt::format(
       "<div class=\"meta\">target <code>{}</code> · profile <code>{}</code> · seed "
       "<code>{}</code> · started {} · {}</div>\n",
       xml_escape(run.target), xml_escape(run.profile), run.seed, xml_escape(run.started),
       duration_text(run.duration_ms));
-  const std::string verdict = ok ? "Conforms: every MUST case passed"
-                               : !run.aborted.empty() ? "Not checked: " + run.aborted
-                                                      : std::string("Does not conform");
-  html += fmt::format("<div class=\"verdict {}\">{}</div>\n", ok ? "PASS" : "FAIL",
-                      xml_escape(verdict));
-  html += "<div class=\"counts\">";
-  const std::pair<Result, int> counts[] = {
-      {Result::kPass, s.pass},       {Result::kFail, s.fail},
-      {Result::kFlaky, s.flaky},     {Result::kLenient, s.lenient},
-      {Result::kKnownFailing, s.known_failing},
-      {Result::kSkip, s.skip},       {Result::kError, s.error}};
-  for (const auto& [result, count] : counts) {
-    html += fmt::format("<span class=\"{0}\">{0}: {1}</span>", result_name(result), count);
-  }
-  html += "</div>\n";
   if (!run.findings.empty()) {
     html += "<h2>Findings about the run</h2>\n";
     for (const Finding& f : run.findings) {
@@ -150,20 +228,25 @@ std::string report_to_html(const RunReport& run) {
   for (const std::string& note : run.notes) {
     html += fmt::format("<p class=\"meta\">note: {}</p>\n", xml_escape(note));
   }
-  html += "<h2>Case matrix</h2>\n<div class=\"matrix\">\n";
-  for (const CaseReport& r : run.cases) {
-    html += fmt::format("<a class=\"cell {0}\" href=\"#{1}\" title=\"{2}\"><b>{0}</b>{3}</a>\n",
-                        result_name(r.result), anchor(r.id), xml_escape(r.title), xml_escape(r.id));
-  }
-  html += "</div>\n";
+  // The cases by SPEC section, in section order; cases without a rule
+  // (explore's one case) last.
   std::map<int, std::vector<const CaseReport*>> sections;
+  std::vector<const CaseReport*> without_rule;
   for (const CaseReport& r : run.cases) {
-    if (!r.rule.empty()) sections[std::stoi(section_of(r.rule))].push_back(&r);
+    if (r.rule.empty()) {
+      without_rule.push_back(&r);
+    } else {
+      sections[std::stoi(section_of(r.rule))].push_back(&r);
+    }
   }
+  const std::map<std::string, std::string> titles = section_titles();
+  html += "<h2>Cases by SPEC section</h2>\n";
   for (const auto& [section, reports] : sections) {
-    html += fmt::format("<h2>SPEC section {}</h2>\n", section);
-    for (const CaseReport* r : reports) html += case_details(*r);
+    const auto title = titles.find(std::to_string(section));
+    html += section_html(std::to_string(section), title == titles.end() ? "" : title->second,
+                         reports);
   }
+  if (!without_rule.empty()) html += section_html("", "Cases without a SPEC rule", without_rule);
   return html + "</body></html>\n";
 }
 
