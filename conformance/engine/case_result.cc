@@ -1,6 +1,7 @@
 #include "conformance/engine/case_result.h"
 
 #include <fmt/format.h>
+#include <string.h>
 
 namespace kv {
 
@@ -26,6 +27,11 @@ std::string_view result_name(Result result) {
 
 bool is_failure(Result result) {
   return result != Result::kPass && result != Result::kSkip;
+}
+
+std::string signal_name(int signal) {
+  const char* name = ::sigabbrev_np(signal);
+  return name != nullptr ? fmt::format("SIG{}", name) : fmt::format("signal {}", signal);
 }
 
 std::string duration_text(double ms) {
@@ -85,6 +91,7 @@ void RunSummary::add(Result result) {
 }
 
 int RunReport::exit_code() const {
+  if (interrupted_by != 0) return 128 + interrupted_by;
   if (!aborted.empty()) return 2;
   if (summary.fail > 0 || summary.error > 0 || summary.flaky > 0 || !findings.empty()) return 1;
   if (strict && summary.lenient > 0) return 1;

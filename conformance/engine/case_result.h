@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "conformance/engine/run_statistics.h"
 #include "conformance/wire/wire_log.h"
 
 namespace kv {
@@ -19,6 +20,9 @@ namespace kv {
 enum class Result { kPass, kFail, kLenient, kSkip, kError, kKnownFailing, kFlaky };
 
 std::string_view result_name(Result result);
+
+// "SIGTERM", "SIGINT", ... for a signal number.
+std::string signal_name(int signal);
 
 // A duration for people: "0.4 ms", "35 ms", "2.3 s". Short runs (one case)
 // keep their digits instead of rounding to "0.0 s".
@@ -116,11 +120,18 @@ struct RunReport {
   // The failed cases that no other failure explains, in registry order:
   // the defects to fix first. Every other failure names one in caused_by.
   std::vector<std::string> root_causes;
+  // What the run covered: counters and rule coverage that the source of
+  // checks filled in (run_statistics.h); every reporter shows it.
+  RunStatistics statistics;
   // Non-empty when the run could not be done at all (usage error, target
   // unreachable): why. Such a report exits 2.
   std::string aborted;
-  // 2: aborted; 1: a MUST case failed, errored or was flaky (or a SHOULD
-  // case with --strict), or there is a finding; 0 otherwise.
+  // The stop signal that interrupted the run (engine/interrupts.h), or 0:
+  // the report is partial and exits 128 + the signal's number.
+  int interrupted_by = 0;
+  // 128 + N: interrupted by signal N; 2: aborted; 1: a MUST case failed,
+  // errored or was flaky (or a SHOULD case with --strict), or there is a
+  // finding; 0 otherwise.
   int exit_code() const;
 };
 

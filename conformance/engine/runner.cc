@@ -682,7 +682,17 @@ struct Runner::State {
       report.cases.push_back(std::move(slot.report));
     }
     report.root_causes = assign_root_causes(report.cases, all_cases());
-    for (const CaseReport& r : report.cases) report.summary.add(r.result);
+    StatGroup& suite = report.statistics.group("server suite");
+    for (const CaseReport& r : report.cases) {
+      report.summary.add(r.result);
+      // Rule coverage: every selected case's rule could be judged; those of
+      // the cases that ran were.
+      report.statistics.can_judge(r.rule);
+      if (r.result == Result::kSkip || r.not_run) continue;
+      report.statistics.judged(r.rule);
+      suite.add("cases run");
+      suite.add("confirmation reruns", r.runs.size() > 1 ? static_cast<double>(r.runs.size() - 1) : 0);
+    }
     report.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
     return std::move(report);
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <map>
 
 namespace kv {
@@ -110,6 +111,30 @@ void ConsoleReport::print_details(const CaseReport& r, bool with_wire_log) {
   }
 }
 
+void ConsoleReport::print_statistics(const RunStatistics& stats) {
+  if (stats.empty()) return;
+  fmt::print(out_, "\nStatistics:\n");
+  for (const StatGroup& g : stats.groups()) {
+    fmt::print(out_, "  {}{}\n", g.name, g.note.empty() ? "" : " (" + g.note + ")");
+    std::size_t width = 0;
+    for (const StatCounter& c : g.counters) width = std::max(width, c.name.size());
+    for (const StatCounter& c : g.counters) {
+      fmt::print(out_, "      {:<{}}  {}\n", c.name, width, stat_value_text(c));
+    }
+  }
+  const auto judged = stats.rules_judged();
+  if (!judged.empty()) {
+    std::vector<std::string> items;
+    for (const auto& [rule, count] : judged) items.push_back(fmt::format("{} ({})", rule, count));
+    fmt::print(out_, "  rules judged ({}, with the judgements run): {}\n", judged.size(),
+               fmt::join(items, ", "));
+  }
+  const std::vector<std::string> never = stats.rules_never_exercised();
+  if (!never.empty()) {
+    fmt::print(out_, "  rules never exercised ({}): {}\n", never.size(), fmt::join(never, ", "));
+  }
+}
+
 void ConsoleReport::summary(const RunReport& run) {
   if (!run.aborted.empty()) {
     fmt::print(out_, "\nkvconform: the run could not be done: {}\n", run.aborted);
@@ -160,6 +185,7 @@ void ConsoleReport::summary(const RunReport& run) {
     print_details(r, true);
   }
 
+  print_statistics(run.statistics);
   fmt::print(out_, "\nkvconform summary — target {}, profile {}, seed {}, {}\n", run.target,
              run.profile, run.seed, duration_text(run.duration_ms));
   bool table = false;
@@ -206,6 +232,10 @@ void ConsoleReport::summary(const RunReport& run) {
   if (code == 0) {
     verdict = paint(Result::kPass, run.strict ? "CONFORMS (strict: MUST and SHOULD)"
                                               : "CONFORMS (every MUST case passed)");
+  } else if (run.interrupted_by != 0) {
+    verdict = paint(Result::kError,
+                    fmt::format("INTERRUPTED (exit {}) by {}: the report is partial", code,
+                                signal_name(run.interrupted_by)));
   } else if (code == 2) {
     verdict = paint(Result::kError, "NOT CHECKED (exit 2): " + run.aborted);
   } else {

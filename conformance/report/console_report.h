@@ -1,7 +1,7 @@
 // The console reporter: one progress line per case as it finishes, one
 // per confirmation rerun, then the run's findings, its root causes, the
-// details of every failure (root causes first, with wire logs), a summary
-// table and the verdict.
+// details of every failure (root causes first, with wire logs), the run's
+// statistics (engine/run_statistics.h), a summary table and the verdict.
 #pragma once
 
 #include <cstdio>
@@ -31,6 +31,7 @@ class ConsoleReport {
   std::string paint(Result result, std::string_view text) const;
   void print_finding(const Finding& finding);
   void print_details(const CaseReport& r, bool with_wire_log);
+  void print_statistics(const RunStatistics& stats);
 
   std::FILE* out_;
   bool verbose_;

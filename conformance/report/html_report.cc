@@ -103,6 +103,38 @@ std::string case_details(const CaseReport& r) {
   return out + "</details>\n";
 }
 
+// The statistics section (engine/run_statistics.h), or "" when empty.
+std::string statistics_html(const RunStatistics& stats) {
+  if (stats.empty()) return {};
+  std::string out = "<h2>Statistics</h2>\n";
+  for (const StatGroup& g : stats.groups()) {
+    out += fmt::format("<p><b>{}</b>{}</p>\n<table class=\"kv\">", xml_escape(g.name),
+                       g.note.empty() ? "" : " — " + xml_escape(g.note));
+    for (const StatCounter& c : g.counters) {
+      out += fmt::format("<tr><td>{}</td><td>{}</td></tr>", xml_escape(c.name),
+                         xml_escape(stat_value_text(c)));
+    }
+    out += "</table>\n";
+  }
+  const auto judged = stats.rules_judged();
+  if (!judged.empty()) {
+    std::string items;
+    for (const auto& [rule, count] : judged) {
+      items += fmt::format("{}{} ({})", items.empty() ? "" : ", ", xml_escape(rule), count);
+    }
+    out += fmt::format("<p class=\"meta\">rules judged ({}, with the judgements run): {}</p>\n",
+                       judged.size(), items);
+  }
+  const std::vector<std::string> never = stats.rules_never_exercised();
+  if (!never.empty()) {
+    std::string items;
+    for (const std::string& rule : never) items += (items.empty() ? "" : ", ") + xml_escape(rule);
+    out += fmt::format("<p class=\"meta\">rules never exercised ({}): {}</p>\n", never.size(),
+                       items);
+  }
+  return out;
+}
+
 // The section of a rule ("6" of "6.1"), or "" for a case without a rule.
 std::string section_of(const std::string& rule) {
   return rule.substr(0, rule.find('.'));
@@ -142,6 +174,9 @@ std::vector<std::pair<Result, int>> ordered_counts(const RunSummary& s) {
 
 std::string verdict_text(const RunReport& run) {
   if (run.exit_code() == 0) return "Conforms: every MUST case passed";
+  if (run.interrupted_by != 0) {
+    return "Interrupted by " + signal_name(run.interrupted_by) + ": the report is partial";
+  }
   if (!run.aborted.empty()) return "Not checked: " + run.aborted;
   return "Does not conform";
 }
@@ -228,6 +263,7 @@ std::string report_to_html(const RunReport& run) {
   for (const std::string& note : run.notes) {
     html += fmt::format("<p class=\"meta\">note: {}</p>\n", xml_escape(note));
   }
+  html += statistics_html(run.statistics);
   // The cases by SPEC section, in section order; cases without a rule
   // (explore's one case) last.
   std::map<int, std::vector<const CaseReport*>> sections;

@@ -1,5 +1,7 @@
 #include "conformance/report/json_report.h"
 
+#include <cmath>
+
 #include "conformance/report/report_file.h"
 
 namespace kv {
@@ -18,6 +20,27 @@ static nlohmann::json wire_log_json(const std::vector<WireEntry>& entries) {
   nlohmann::json log = nlohmann::json::array();
   for (const WireEntry& e : entries) log.push_back(wire_entry_json(e));
   return log;
+}
+
+static nlohmann::json statistics_json(const RunStatistics& stats) {
+  nlohmann::json groups = nlohmann::json::array();
+  for (const StatGroup& g : stats.groups()) {
+    nlohmann::json counters = nlohmann::json::array();
+    for (const StatCounter& c : g.counters) {
+      // Whole numbers stay integers in JSON; rates and durations do not.
+      nlohmann::json value = c.value;
+      if (std::nearbyint(c.value) == c.value && std::fabs(c.value) < 9e15) {
+        value = static_cast<long long>(c.value);
+      }
+      counters.push_back({{"name", c.name}, {"value", value}, {"unit", c.unit}});
+    }
+    groups.push_back({{"name", g.name}, {"note", g.note}, {"counters", counters}});
+  }
+  nlohmann::json judged = nlohmann::json::object();
+  for (const auto& [rule, count] : stats.rules_judged()) judged[rule] = count;
+  return {{"groups", groups},
+          {"rules_judged", judged},
+          {"rules_never_exercised", stats.rules_never_exercised()}};
 }
 
 nlohmann::json report_to_json(const RunReport& run) {
@@ -59,10 +82,12 @@ nlohmann::json report_to_json(const RunReport& run) {
           {"strict", run.strict},
           {"exit_code", run.exit_code()},
           {"aborted", run.aborted},
+          {"interrupted_by", run.interrupted_by == 0 ? std::string() : signal_name(run.interrupted_by)},
           {"findings", findings},
           {"root_causes", run.root_causes},
           {"notes", run.notes},
           {"cases", cases},
+          {"statistics", statistics_json(run.statistics)},
           {"summary",
            {{"total", s.total()},
             {"pass", s.pass},

@@ -4,7 +4,9 @@
 //  "result", "expected", "observed", "notes", "duration_ms", "rerun",
 //  "wire_log": [{"t_ms", "conn", "dir", "bytes"?, "hex"?, "note"?}]}],
 //  "summary": {"total", "pass", "fail", "lenient", "skip", "error",
-//  "known_failing"}}.
+//  "known_failing"}, "statistics": {"groups": [{"name", "note",
+//  "counters": [{"name", "value", "unit"}]}], "rules_judged": {RULE: n},
+//  "rules_never_exercised": [RULE]}} (engine/run_statistics.h).
 // "hex" holds the logged bytes (space-separated pairs, maybe cut; "bytes"
 // is the full size of the chunk).
 #pragma once

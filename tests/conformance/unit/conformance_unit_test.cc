@@ -4,6 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <numeric>
 #include <set>
@@ -16,6 +20,7 @@
 #include "conformance/engine/confirmation.h"
 #include "conformance/engine/root_causes.h"
 #include "conformance/wire/wire_log.h"
+#include "conformance/report/console_report.h"
 #include "conformance/report/html_report.h"
 #include "conformance/report/json_report.h"
 #include "conformance/report/junit_report.h"
@@ -301,6 +306,15 @@ RunReport sample_report() {
   return run;
 }
 
+// "name=value" for every counter of `group`, in order.
+std::string stats_value_names(const StatGroup& group) {
+  std::string out;
+  for (const StatCounter& c : group.counters) {
+    out += (out.empty() ? "" : " ") + c.name + "=" + stat_value_text(c);
+  }
+  return out;
+}
+
 TEST(Reports, JsonFollowsTheSchema) {
   const nlohmann::json j = report_to_json(sample_report());
   EXPECT_EQ(j["schema"], "kvconform-report/2");
@@ -337,6 +351,57 @@ TEST(Reports, JunitAndHtmlEscapeServerData) {
   const std::string html = report_to_html(run);
   EXPECT_NE(html.find("&lt;nothing&gt; &amp; &quot;silence&quot; ?"), std::string::npos);
   EXPECT_EQ(html.find("http"), std::string::npos);  // Self-contained.
+}
+
+TEST(Statistics, GroupsCountAndRulesSortByTheirNumbers) {
+  RunStatistics stats;
+  EXPECT_TRUE(stats.empty());
+  StatGroup& programs = stats.group("explore: programs");
+  programs.add("programs run");
+  programs.add("programs run");
+  programs.add("requests", 40);
+  programs.set("steps per second", 812.4, "/s");
+  stats.group("other").set("duration", 0.25, "s");
+  EXPECT_EQ(&stats.group("explore: programs"), &programs);
+  EXPECT_EQ(programs.value("programs run"), 2);
+  EXPECT_EQ(stats_value_names(programs), "programs run=2 requests=40 steps per second=812/s");
+  for (const char* rule : {"5.10", "5.9", "13.1", "2.5", "12.6"}) stats.can_judge(rule);
+  stats.judged("5.10", 3);
+  stats.judged("2.5");
+  stats.judged("7.1");  // Judged without can_judge(): still listed.
+  std::vector<std::string> judged;
+  for (const auto& [rule, count] : stats.rules_judged()) {
+    judged.push_back(fmt::format("{}x{}", rule, count));
+  }
+  EXPECT_EQ(judged, (std::vector<std::string>{"2.5x1", "5.10x3", "7.1x1"}));
+  EXPECT_EQ(stats.rules_never_exercised(), (std::vector<std::string>{"5.9", "12.6", "13.1"}));
+}
+
+TEST(Statistics, EveryReporterShowsThem) {
+  RunReport run = sample_report();
+  run.statistics.group("client exploration").set("scripts", 7);
+  run.statistics.can_judge("9.1");
+  run.statistics.judged("6.1", 2);
+  const nlohmann::json j = report_to_json(run)["statistics"];
+  EXPECT_EQ(j["groups"][0]["name"], "client exploration");
+  EXPECT_EQ(j["groups"][0]["counters"][0]["value"], 7);
+  EXPECT_EQ(j["rules_judged"]["6.1"], 2);
+  EXPECT_EQ(j["rules_never_exercised"], nlohmann::json::array({"9.1"}));
+  const std::string html = report_to_html(run);
+  EXPECT_NE(html.find("<h2>Statistics</h2>"), std::string::npos);
+  EXPECT_NE(html.find("rules never exercised (1): 9.1"), std::string::npos);
+  char* text = nullptr;
+  std::size_t size = 0;
+  std::FILE* out = ::open_memstream(&text, &size);
+  ConsoleReport(out, false, false).summary(run);
+  std::fclose(out);
+  const std::string console(text, size);
+  std::free(text);
+  EXPECT_NE(console.find("Statistics:\n  client exploration\n      scripts  7\n"),
+            std::string::npos)
+      << console;
+  EXPECT_NE(console.find("rules judged (1, with the judgements run): 6.1 (2)"), std::string::npos);
+  EXPECT_EQ(report_to_json(RunReport{})["statistics"]["groups"], nlohmann::json::array());
 }
 
 TEST(Reports, ShortRunsKeepTheirDigits) {
