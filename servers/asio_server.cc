@@ -7,7 +7,10 @@
 // A read in flight needs memory of its own until it completes, so every
 // connection carries a kReadChunk array, 16 KiB per connection that the
 // readiness models do not pay (they read through a stack buffer the moment
-// the socket is ready). Accepting is not on the data path: the loop waits
+// the socket is ready). When a read fills the array, the handler reads what
+// else is waiting straight into the connection's input
+// (CompletionSession::read_more), so bulk data is not taken 16 KiB per
+// completion. Accepting is not on the data path: the loop waits
 // for the listener with async_wait and accepts with the shared Acceptor,
 // which keeps the descriptor-exhaustion handling of every other model.
 //
@@ -54,6 +57,8 @@ struct AsioConnection {
                  ConnectionRegistry::Entry entry, Tcp protocol)
       : socket(io), session(context, std::move(entry), Clock::now()) {
     socket.assign(protocol, fd.release());
+    // read_more reads the descriptor directly and must never block.
+    socket.native_non_blocking(true);
   }
 
   Tcp::socket socket;
@@ -183,6 +188,10 @@ class AsioServer {
           CompletionSession& session = it->session;
           if (!error) {
             session.on_read(std::span<const std::uint8_t>(it->read_buffer.data(), n), Clock::now());
+            // A full chunk: more is likely waiting; read it now.
+            if (n == it->read_buffer.size()) {
+              session.read_more(it->socket.native_handle(), Clock::now());
+            }
           } else if (error == asio::error::eof) {
             session.on_read_eof(Clock::now());
           } else if (error == asio::error::operation_aborted) {

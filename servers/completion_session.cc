@@ -3,6 +3,7 @@
 #include <new>
 #include <thread>
 
+#include "net/buffer_io.h"
 #include "net/socket_io.h"
 #include "net/socket_options.h"
 #include "servers/nonblocking_session.h"
@@ -14,6 +15,9 @@ using Clock = Connection::Clock;
 
 // While draining, every connection gets a round this often.
 constexpr std::chrono::milliseconds kDrainPass{5};
+// read_more reads at most this many times (each up to 64 KiB beyond the
+// input's free space), so that one busy peer cannot starve the others.
+constexpr int kMaxExtraReads = 4;
 
 }  // namespace
 
@@ -41,6 +45,28 @@ void CompletionSession::on_read(std::span<const std::uint8_t> bytes, TimePoint n
 void CompletionSession::on_read_eof(TimePoint now) noexcept {
   read_in_flight_ = false;
   eof_waiting_ = true;
+  if (!write_in_flight_) catch_up(now);
+}
+
+void CompletionSession::read_more(int fd, TimePoint now) noexcept {
+  try {
+    for (int i = 0; i < kMaxExtraReads && should_read(); ++i) {
+      const net::IoResult result = net::read_into(fd, state_.input());
+      if (result.status == net::IoStatus::kWouldBlock) break;
+      if (result.status == net::IoStatus::kFailed) {
+        failed_ = true;
+        return;
+      }
+      if (result.status == net::IoStatus::kEof) {
+        eof_waiting_ = true;
+        break;
+      }
+      input_waiting_ = true;
+      if (result.partial) break;
+    }
+  } catch (const std::bad_alloc&) {
+    out_of_memory_waiting_ = true;
+  }
   if (!write_in_flight_) catch_up(now);
 }
 

@@ -54,6 +54,14 @@ class CompletionSession {
   void on_read(std::span<const std::uint8_t> bytes, TimePoint now) noexcept;
   // A read found the end of the peer's stream.
   void on_read_eof(TimePoint now) noexcept;
+  // After a read that filled its memory (more is likely waiting), reads
+  // what the non-blocking socket `fd` holds now straight into the
+  // connection's input, at most a few reads (net::read_into), while the
+  // connection wants input; an end of stream or a failure is recorded as a
+  // read's would be. For a model whose reads go through small memory of its
+  // own (asio): bulk data then costs a completion per few hundred KiB, not
+  // per read chunk. Call only with no read in flight.
+  void read_more(int fd, TimePoint now) noexcept;
   // A read completed without data and without failing (cancelled, or the
   // model's buffers ran out): the owner may submit another.
   void on_read_ended() { read_in_flight_ = false; }

@@ -1,11 +1,12 @@
 // io-uring: completion-based I/O on one thread and one io_uring (liburing).
-// Accepts, reads and writes are submitted to the ring; the loop submits
-// what the connections want and waits for completions (or the tick) in one
-// system call, io_uring_submit_and_wait_timeout, and each completion drives
+// Accepts, reads and writes are submitted to the ring (a completed accept
+// also takes the rest of a burst from the non-blocking listener at once);
+// the loop submits what the connections want and waits for completions (or
+// the tick) in one system call, io_uring_submit_and_wait_timeout, and each completion drives
 // the shared CompletionSession (and through it the Connection).
 //
 // Reads use a ring of provided buffers (kBufferCount of kBufferBytes,
-// 4 MiB in all, shared by every connection): the kernel picks a buffer
+// 8 MiB in all, shared by every connection): the kernel picks a buffer
 // when data arrives, the loop appends its bytes to the connection's input
 // and hands it back at once. So a read in flight holds no memory of its
 // connection, and 1,000 idle connections cost no read buffers, where a
@@ -47,8 +48,8 @@ namespace {
 using Clock = Connection::Clock;
 
 constexpr unsigned kRingEntries = 1024;
-constexpr unsigned kBufferCount = 256;  // A power of two, as buffer rings require.
-constexpr std::size_t kBufferBytes = std::size_t{16} * 1024;
+constexpr unsigned kBufferCount = 128;  // A power of two, as buffer rings require.
+constexpr std::size_t kBufferBytes = std::size_t{64} * 1024;
 constexpr unsigned short kBufferGroup = 0;
 
 // user_data: a connection's slot index times four plus the operation, or
@@ -191,6 +192,7 @@ class UringServer {
     const std::uint64_t data = cqe.user_data;
     if (data == kIgnoredData) return;
     if (data == kAcceptData) {
+      accept_in_flight_ = false;
       on_accepted(cqe.res);
       return;
     }
@@ -224,11 +226,13 @@ class UringServer {
   }
 
   void on_accepted(int result) {
-    accept_in_flight_ = false;
     if (result >= 0) {
       net::UniqueFd socket(result);
       // Small responses leave at once (SPEC 7.4), as the Acceptor does it.
       if (!net::set_no_delay(socket.get())) open(std::move(socket));
+      // The rest of a burst is accepted now, without waiting for one
+      // completion per connection: the listener is non-blocking.
+      accept_pending(acceptor_, [this](net::UniqueFd more) { open(std::move(more)); });
     } else if (result == -EMFILE || result == -ENFILE) {
       // The shared Acceptor sheds the waiting connection with its spare.
       accept_pending(acceptor_, [this](net::UniqueFd socket) { open(std::move(socket)); });
