@@ -185,6 +185,35 @@ def models_tables(models, memory, wl):
     ])
 
 
+def model_rows(models, memory, facts):
+    """The short table of servers/README.md: each concurrent model and
+    redis at 50 connections (both pipelines) and 1,000 (P=16)."""
+    names = list(dict.fromkeys(key.rsplit(" ", 2)[0] for key in models))
+    points = sorted({tuple(int(v) for v in key.rsplit(" ", 2)[1:]) for key in models},
+                    key=lambda point: (point[1], point[0]))
+    first = min(c for c, _ in points)
+    shown = [point for point in points if point[0] == first or point[1] == max(p for _, p in points)]
+    repeats = max(len(runs) for runs in models.values())
+    lines = [f"Measured by `bench/tradeoffs/run` on {facts['date']} ({facts['nproc']} cores, "
+             f"{facts['cpu']}; every server on core 0, kvbench on the others; medians of "
+             f"{repeats} runs, other processes used {100 * facts['other_cpu_share']:.0f}% of "
+             "the machine meanwhile). Details and spreads: section 1 of `bench/README.md`.", "",
+             "| server | " + " | ".join(f"responses/s c={c} P={p}" for c, p in shown)
+             + f" | p50 / p99 c={first} P={shown[-1][1]} | CPU s per 100k requests c={first} "
+             f"P={shown[-1][1]} | RSS per idle connection |",
+             "|---" * (len(shown) + 4) + "|"]
+    for name in names:
+        runs = lambda c, p: models.get(f"{name} {c} {p}", [])
+        cells = [spread_cell(runs(c, p), "throughput", fmt_rate).split(" [")[0] for c, p in shown]
+        last = runs(first, shown[-1][1])
+        good = [run for run in last if "failed" not in run and run.get("requests")]
+        cpu = f"{median(good, 'cpu_s_per_100k'):.2f}" if good else "n/a"
+        per = (memory.get(name) or {}).get("kib_per_connection")
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {latency_cell(last)} | {cpu} | "
+                     + ("n/a" if per is None else f"{per:.1f} KiB") + " |")
+    return "\n".join(lines)
+
+
 def scaling_table(scaling, facts):
     if not scaling:
         return "Not measured in this run (`bench/tradeoffs/run --only scaling`)."
@@ -433,11 +462,17 @@ def section_text(readme, out_dir, r):
     return string.Template(TEMPLATE.read_text()).substitute(values)
 
 
-def render(results_path, out_dir, readme):
+def render(results_path, out_dir, readme, models_readme=None):
     """Writes the plots into `out_dir` and the 'tradeoffs' section of
-    `readme`, from the results.json at `results_path`."""
+    `readme`, from the results.json at `results_path`; and, when given and
+    the run measured the models part, the 'model-rows' section of
+    `models_readme` (servers/README.md)."""
     with open(results_path) as raw:
         r = json.load(raw)
+    if models_readme and r.get("models"):
+        facts = r.get("remeasured", {}).get("models", r["machine"])
+        report_sections.replace_section(models_readme, "model-rows", "bench/tradeoffs/run",
+                                        model_rows(r["models"], r["idle_memory"], facts))
     servers = Servers(r["matrix"], r.get("workload") or workload.as_dict())
     plot(out_dir, servers, r["matrix"], "throughput", "responses/s", "throughput.png")
     plot(out_dir, servers, r["matrix"], "p99_us", "p99 latency (us)", "p99.png")

@@ -422,6 +422,9 @@ def parse_args(root):
     parser.add_argument("--readme", default=str(report_sections.DEFAULT_README),
                         help="the README whose 'tradeoffs' section is rewritten "
                              "(default: bench/README.md)")
+    parser.add_argument("--models-readme", default=str(ROOT / "servers" / "README.md"),
+                        help="the README whose 'model-rows' section gets the models part's "
+                             "short table (default: servers/README.md; '' for none)")
     parser.add_argument("--no-pin", action="store_true",
                         help="leave placement to the scheduler; by default every server runs "
                              "on core 0 and kvbench and redis-benchmark on the other cores")
@@ -474,7 +477,7 @@ def main():
         args.client_cpus = ["taskset", "-c", "1" if cores == 2 else f"1-{cores - 1}"]
     results_path = os.path.join(args.out, "results.json")
     if args.render:
-        render.render(args.render, args.out, args.readme)
+        render.render(args.render, args.out, args.readme, args.models_readme)
         log(f"wrote the 'tradeoffs' section of {args.readme}")
         return
     args.kvbench = os.path.join(args.build_dir, "tools", "kvbench", "kvbench")
@@ -515,7 +518,7 @@ def main():
             results.setdefault("remeasured", {})[part] = facts
     with open(results_path, "w") as raw:
         json.dump(results, raw, indent=1)
-    render.render(results_path, args.out, args.readme)
+    render.render(results_path, args.out, args.readme, args.models_readme)
     log(f"wrote the 'tradeoffs' section of {args.readme}")
 
 
