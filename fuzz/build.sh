@@ -22,11 +22,11 @@ root="$(dirname "$here")"
 : "${KV_FUZZ_BUILD_DIR:=$root/build/fuzz-oss}"
 : "${KV_FUZZ_JOBS:=2}"
 
-targets=(decode_fuzzer chunked_decode_fuzzer roundtrip_fuzzer view_decode_fuzzer)
+targets=(decode_fuzzer chunked_decode_fuzzer roundtrip_fuzzer view_decode_fuzzer server_sim_fuzzer)
 # libFuzzer's -max_len per target: enough for several frames and for LEN
 # values around the small maxima the targets use.
 declare -A max_len=([decode_fuzzer]=65536 [chunked_decode_fuzzer]=65536 [roundtrip_fuzzer]=16384
-                    [view_decode_fuzzer]=16384)
+                    [view_decode_fuzzer]=16384 [server_sim_fuzzer]=4096)
 
 CC="$CC" CXX="$CXX" cmake -S "$root" -B "$KV_FUZZ_BUILD_DIR" -G Ninja \
   -DCMAKE_BUILD_TYPE=None \

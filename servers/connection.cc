@@ -11,7 +11,9 @@ namespace kv {
 namespace {
 
 // Strings up to this capacity live inside the std::string object.
-constexpr std::size_t kInlineStringBytes = std::string().capacity();
+// Not constexpr: clang 14 cannot evaluate libstdc++ 12's std::string in a
+// constant expression, and the fuzz targets (fuzz/) build this file with it.
+const std::size_t kInlineStringBytes = std::string().capacity();
 
 std::size_t heap_bytes(const std::string& text) {
   return text.capacity() > kInlineStringBytes ? text.capacity() : 0;

@@ -53,12 +53,12 @@ class ExploreStatistics {
   };
   std::vector<Group> groups() const;
 
-  // The MUST and SHOULD rules of the server sections (2 to 12) of
-  // `outline` (spec/RULES.outline.md's text) that no judgement ran for.
-  std::vector<std::string> rules_never_judged(std::string_view outline) const;
+  // The rules of `rules` (IDs) that no judgement ran for, in SPEC order.
+  std::vector<std::string> rules_never_judged(const std::vector<std::string>& rules) const;
 
-  // Several lines for the console: one per group, "name: label n, ...".
-  std::string text(std::string_view outline) const;
+  // Several lines for the console: one per group, "name: label n, ...",
+  // then the rules of `rules` that no judgement ran for.
+  std::string text(const std::vector<std::string>& rules) const;
 
  private:
   std::map<std::string, std::map<std::string, std::uint64_t>, std::less<>> counts_;

@@ -5,7 +5,6 @@
 #include <set>
 
 #include "codec/frame_format.h"
-#include "conformance/explore/request_encoding.h"
 #include "conformance/wire/messages.h"
 
 namespace kv {
@@ -38,7 +37,8 @@ constexpr Names<RequestOp> kOps[] = {{RequestOp::kPut, "put"},
                                      {RequestOp::kGet, "get"},
                                      {RequestOp::kOtherKind, "other-kind"},
                                      {RequestOp::kGarbageBody, "garbage-body"},
-                                     {RequestOp::kFramingError, "framing-error"}};
+                                     {RequestOp::kFramingError, "framing-error"},
+                                     {RequestOp::kSpoiledPut, "spoiled-put"}};
 constexpr Names<BodyForm> kForms[] = {{BodyForm::kCanonical, "canonical"},
                                       {BodyForm::kUnknownFields, "unknown-fields"},
                                       {BodyForm::kExplicitDefaults, "explicit-defaults"},
@@ -128,6 +128,10 @@ std::string describe_request(const Request& r) {
     case RequestOp::kGarbageBody:
       text = fmt::format("bad body {}", quote_bytes(r.value));
       break;
+    case RequestOp::kSpoiledPut:
+      text = fmt::format("PUT {} = {} spoiled by {}", quote_bytes(r.key), quote_bytes(r.value),
+                         quote_bytes(kSpoiledTails[r.tail % kSpoiledTailCount]));
+      break;
     case RequestOp::kFramingError:
       text = fmt::format("{} frame (LEN {}", name_of(r.framing), r.len);
       if (r.framing == FramingClass::kBadFooter) {
@@ -187,15 +191,6 @@ std::size_t program_connections(const Program& program) {
     if (s.action != StepAction::kPause && s.action != StepAction::kChurn) used.insert(s.conn);
   }
   return used.size();
-}
-
-std::uint64_t program_request_bytes(const Program& program) {
-  std::uint64_t total = 0;
-  for (const Step& s : program.steps) {
-    for (const Request& r : s.requests)
-      total += request_wire_bytes(r, "", kMaxConfigurableFrameLen);
-  }
-  return total;
 }
 
 }  // namespace kv

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,7 +21,22 @@ enum class RequestOp {
   kOtherKind,     // {kind: `kind`}, a kind that is not a request (SPEC 5.6).
   kGarbageBody,   // A well-framed body that does not parse: `value` is the body (SPEC 4.4).
   kFramingError,  // A frame that breaks SPEC 2 or 3: see FramingClass.
+  // The body of a PUT {key, value, kind 3}, whole and valid, then an
+  // ending that makes the body unparseable (kSpoiledTails[`tail`]): a bad
+  // body (SPEC 4.4, 6.4) whose valid fields come first. It must have no
+  // effect on the store.
+  kSpoiledPut,
 };
+
+// The endings of a kSpoiledPut body: each makes protobuf reject the body.
+inline constexpr std::string_view kSpoiledTails[] = {
+    std::string_view("\x0f", 1),              // A tag with wire type 7.
+    std::string_view("\x12\x05" "ab", 4),       // A value field longer than the body.
+    std::string_view("\x0a\x01\xff", 3),       // The key again, as invalid UTF-8.
+    std::string_view("\x18", 1),              // A varint field with no value.
+    std::string_view("\x20\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\x01", 12),  // An 11-byte varint.
+};
+inline constexpr std::uint32_t kSpoiledTailCount = std::size(kSpoiledTails);
 
 // How a request's body is written. Every form but kCanonical is legal
 // proto3 that a server must read like the canonical one (SPEC 4.2, 4.5).
@@ -51,6 +67,8 @@ struct Request {
   // kPut: when non-zero, the value is cut or padded with 'x' so that the
   // frame's LEN is exactly this (whatever the run's key prefix).
   std::uint32_t fill_len = 0;
+  // kSpoiledPut: the index of its ending in kSpoiledTails.
+  std::uint32_t tail = 0;
   // More than 1: the request is sent this many times, back to back, the
   // i-th with the key suffixed "#i" (a burst that stays cheap to store).
   std::uint32_t repeat = 1;
@@ -125,9 +143,7 @@ std::vector<std::string> describe_program(const Program& program);
 std::string describe_step(const Step& step);
 std::string describe_request(const Request& request);
 
-// Size measures for reports and the shrinker: steps, the connections used,
-// and the request bytes the program sends (frames it would write).
+// The connection slots a program uses (request_encoding.h has its bytes).
 std::size_t program_connections(const Program& program);
-std::uint64_t program_request_bytes(const Program& program);
 
 }  // namespace kv

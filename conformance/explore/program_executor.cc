@@ -14,6 +14,7 @@
 
 #include "codec/message_builders.h"
 #include "conformance/cases/case_helpers.h"
+#include "conformance/explore/body_forms.h"
 #include "conformance/explore/request_classes.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/engine/liveness.h"

@@ -55,6 +55,7 @@ json request_json(const Request& r) {
     j["len"] = r.len;
   }
   if (r.fill_len != 0) j["fill_len"] = r.fill_len;
+  if (r.op == RequestOp::kSpoiledPut) j["tail"] = r.tail;
   if (r.repeat > 1) j["repeat"] = r.repeat;
   return j;
 }
@@ -70,6 +71,8 @@ Request request_from(const json& j) {
   r.framing = value_of<FramingClass>(j.value("framing", std::string("length-too-small")), "framing");
   r.len = j.value("len", 0U);
   r.fill_len = j.value("fill_len", 0U);
+  r.tail = j.value("tail", 0U);
+  if (r.tail >= kSpoiledTailCount) throw std::invalid_argument("tail out of range");
   r.repeat = std::max(1U, j.value("repeat", 1U));
   return r;
 }

@@ -18,9 +18,6 @@ std::string request_key(const Request& request, std::string_view prefix, std::ui
 // value after fill_len, repeat 1.
 Request concrete_copy(const Request& request, std::string_view prefix, std::uint32_t copy);
 
-// The frame of one concrete request (see concrete_copy).
-std::string encode_one(const Request& concrete);
-
 // The frames of every copy of `request`, back to back.
 std::string encode_request(const Request& request, std::string_view prefix);
 
@@ -31,8 +28,8 @@ std::size_t request_frame_bytes(const Request& request, std::string_view prefix)
 std::uint64_t request_wire_bytes(const Request& request, std::string_view prefix,
                                  std::uint32_t max_frame_bytes);
 
-// Whether a correct server must answer a concrete request as a bad body
-// (SPEC 4.3, 4.4): a garbage body, or a key or value that is not UTF-8.
-bool is_bad_body(const Request& concrete);
+// The request bytes a program sends (the frames it would write, without
+// the run's key prefix), for reports and the shrinker.
+std::uint64_t program_request_bytes(const Program& program);
 
 }  // namespace kv

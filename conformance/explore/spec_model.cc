@@ -7,7 +7,7 @@
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "codec/message_builders.h"
-#include "conformance/explore/request_encoding.h"
+#include "codec/utf8.h"
 #include "conformance/wire/messages.h"
 
 namespace kv {
@@ -15,7 +15,7 @@ namespace kv {
 namespace {
 
 std::string rule_of(const Request& r, bool bad_body) {
-  if (bad_body) return r.op == RequestOp::kGarbageBody ? "6.4" : "4.3";
+  if (bad_body) return r.op == RequestOp::kGarbageBody || r.op == RequestOp::kSpoiledPut ? "6.4" : "4.3";
   if (r.fill_len != 0) return "3.1";
   if (r.form == BodyForm::kExplicitDefaults) return "4.5";
   if (r.form != BodyForm::kCanonical) return "4.2";
@@ -85,6 +85,20 @@ std::string op_text(const RegisterOp& op) {
 
 }  // namespace
 
+bool is_bad_body(const Request& r) {
+  switch (r.op) {
+    case RequestOp::kGarbageBody:
+    case RequestOp::kSpoiledPut:
+      return true;
+    case RequestOp::kPut:
+    case RequestOp::kGet:
+    case RequestOp::kOtherKind:
+      return !is_valid_utf8(r.key) || !is_valid_utf8(r.value);
+    default:
+      return false;
+  }
+}
+
 Expectation SpecModel::expect(const Request& request, const Request& wire, int step, int client,
                               double invoke_ms) const {
   Expectation e;
@@ -104,6 +118,8 @@ Expectation SpecModel::expect(const Request& request, const Request& wire, int s
 void SpecModel::sent(const Expectation& e) {
   // A key the program does not own has no history: only the form of its
   // answers is judged.
+  // A rejected request has no effect, however much of it parsed.
+  if (e.op == RequestOp::kSpoiledPut) forbid(e.key, e.value, "6.4");
   if (e.bad_body || !space_.owns(e.key)) return;
   if (e.op == RequestOp::kPut) {
     written_[e.key].insert(e.value);
@@ -191,10 +207,12 @@ std::optional<ExploreFailure> SpecModel::value_from_nowhere(const Expectation& e
   const bool never_written = written == written_.end();
   if (forbidden != forbidden_.end() && forbidden->second.count(value)) {
     f.rule = forbidden->second.at(value);
-    const std::string why = f.rule == "6.5"   ? "was only in a frame cut short by the end of "
-                                                "the stream (SPEC 6.5)"
-                            : f.rule == "6.2" ? "was only in a frame with a bad footer (SPEC 6.2)"
-                                              : "was only carried by a GET (SPEC 5.4)";
+    const std::string why =
+        f.rule == "6.5"   ? "was only in a frame cut short by the end of the stream (SPEC 6.5)"
+        : f.rule == "6.2" ? "was only in a frame with a bad footer (SPEC 6.2)"
+        : f.rule == "6.4" ? "was only in a bad body, though its fields before the fault parse "
+                            "(SPEC 6.4)"
+                          : "was only carried by a GET (SPEC 5.4)";
     f.expected = fmt::format("{}: never the value {}, which {}", e.what, quote_bytes(value), why);
   } else if (never_written) {
     f.rule = value.empty() ? "5.3" : "5.2";
@@ -210,8 +228,9 @@ std::optional<ExploreFailure> SpecModel::check_histories() const {
   for (const auto& [key, ops] : history_) {
     if (tainted_.count(key) || ops.size() > kMaxRegisterOps) continue;
     tally_.judged("10.1");
+    const int first_client = ops.front().client;
     if (std::any_of(ops.begin(), ops.end(),
-                    [&](const RegisterOp& op) { return op.client != ops.front().client; })) {
+                    [first_client](const RegisterOp& op) { return op.client != first_client; })) {
       tally_.judged("5.8");
       tally_.judged("10.2");
     }

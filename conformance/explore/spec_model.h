@@ -21,7 +21,7 @@
 #include "conformance/explore/key_space.h"
 #include "conformance/explore/program.h"
 #include "conformance/cases/linearizability.h"
-#include "conformance/wire/wire_session.h"
+#include "conformance/wire/read_event.h"
 
 namespace kv {
 
@@ -47,6 +47,10 @@ struct Expectation {
   double invoke_ms = 0;
   std::string what;  // "GET "k"" for messages.
 };
+
+// Whether a correct server must answer a concrete request as a bad body
+// (SPEC 4.3, 4.4): a garbage body, or a key or value that is not UTF-8.
+bool is_bad_body(const Request& concrete);
 
 class SpecModel {
  public:

@@ -21,26 +21,6 @@ using namespace boost::asio::experimental::awaitable_operators;
 using asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-std::string describe_event(const ReadEvent& event) {
-  switch (event.kind) {
-    case ReadEventKind::kFrame:
-      return "response " + describe_message(event.message);
-    case ReadEventKind::kBadBody:
-      return "a response frame whose body does not parse: " + event.detail;
-    case ReadEventKind::kBadFrame:
-      return "a response stream with a framing error: " + event.detail;
-    case ReadEventKind::kEof:
-      return "server closed the connection (EOF)" + event.detail;
-    case ReadEventKind::kReset:
-      return "server reset the connection (RST)" + event.detail;
-    case ReadEventKind::kTimeout:
-      return "no complete response within " + event.detail;
-    case ReadEventKind::kIoError:
-      return "socket error: " + event.detail;
-  }
-  return "?";
-}
-
 static std::uint32_t response_max(std::uint32_t max_frame_bytes) {
   const std::uint64_t with_slack =
       static_cast<std::uint64_t>(max_frame_bytes) + WireSession::kResponseSlack;

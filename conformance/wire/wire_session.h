@@ -14,34 +14,11 @@
 
 #include "codec/frame_decoder.h"
 #include "conformance/engine/case_result.h"
+#include "conformance/wire/read_event.h"
 #include "conformance/wire/stream_shapes.h"
 #include "conformance/wire/wire_log.h"
 
 namespace kv {
-
-// What one attempt to read a response frame produced.
-enum class ReadEventKind {
-  kFrame,     // A whole response; `message` holds it.
-  kBadBody,   // A well-framed response whose body does not parse.
-  kBadFrame,  // A response stream with a framing error.
-  kEof,       // The server closed the connection (FIN).
-  kReset,     // The server reset the connection (RST).
-  kTimeout,   // Nothing complete arrived before the deadline.
-  kIoError,   // Any other socket error.
-};
-
-struct ReadEvent {
-  ReadEventKind kind = ReadEventKind::kTimeout;
-  Message message;
-  std::string detail;
-  // For kFrame: the frame's bytes as received, when at most kMaxRawBytes.
-  std::string raw;
-};
-
-inline constexpr std::size_t kMaxRawBytes = 4096;
-
-// "response {kind: 3, status: Ok}", "server closed the connection (EOF)", ...
-std::string describe_event(const ReadEvent& event);
 
 class WireSession;
 
