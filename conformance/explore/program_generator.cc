@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <random>
 
+#include "conformance/explore/draws.h"
+
 namespace kv {
 
 namespace {
@@ -23,10 +25,10 @@ const char* const kGarbageBodies[] = {
 // encoded surrogate, a cut sequence.
 const char* const kBadUtf8[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe6\x97"};
 
-class Generator {
+class Generator : private Draws {
  public:
   Generator(const GeneratorConfig& config, std::uint64_t index)
-      : config_(config), rng_(config.seed * 0x9E3779B97F4A7C15ULL + index * 1000003ULL + 17) {}
+      : Draws(config.seed, index, 17), config_(config) {}
 
   Program make() {
     make_key_pool();
@@ -40,12 +42,6 @@ class Generator {
   }
 
  private:
-  int uniform(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
-  bool chance(double p) { return std::bernoulli_distribution(p)(rng_); }
-  template <class T>
-  const T& pick(const std::vector<T>& items) {
-    return items[static_cast<std::size_t>(uniform(0, static_cast<int>(items.size()) - 1))];
-  }
   std::string ascii(int n) {
     std::string s;
     for (int i = 0; i < n; ++i) s += static_cast<char>('a' + uniform(0, 25));
@@ -217,14 +213,14 @@ class Generator {
     if (roll < 65) return WriteShape::split_at(static_cast<std::size_t>(uniform(1, cut)));
     if (bytes > 64 * 1024) {
       // Many tiny writes of a large buffer take long and test nothing more.
-      return WriteShape::random_chunks(rng_(), static_cast<std::size_t>(uniform(4096, 65536)));
+      return WriteShape::random_chunks(engine()(), static_cast<std::size_t>(uniform(4096, 65536)));
     }
     if (roll < 85)
-      return WriteShape::random_chunks(rng_(), static_cast<std::size_t>(uniform(1, 64)));
+      return WriteShape::random_chunks(engine()(), static_cast<std::size_t>(uniform(1, 64)));
     if (roll < 93 && bytes <= 300) return WriteShape::byte_by_byte();
     if (bytes <= 40 && roll >= 97)
       return WriteShape::slow_drip(static_cast<int>(config_.drip_interval.count()));
-    return WriteShape::random_chunks(rng_(), 16);
+    return WriteShape::random_chunks(engine()(), 16);
   }
 
   int conn_for_step() {
@@ -382,7 +378,6 @@ class Generator {
   void next_connection() { current_ = (current_ + 1) % std::max(1, config_.connections); }
 
   const GeneratorConfig& config_;
-  std::mt19937_64 rng_;
   std::vector<std::string> keys_;
   int values_ = 0;
   int current_ = 0;

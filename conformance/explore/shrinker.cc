@@ -5,6 +5,8 @@
 #include <optional>
 #include <set>
 
+#include "conformance/explore/ddmin.h"
+
 namespace kv {
 
 namespace {
@@ -135,25 +137,9 @@ class Shrinker {
 
   // ddmin: removes chunks of steps, halving the chunk size down to one.
   asio::awaitable<bool> remove_steps() {
-    bool any = false;
-    std::size_t chunk = std::max<std::size_t>(1, best_.steps.size() / 2);
-    while (!exhausted() && !best_.steps.empty()) {
-      bool removed = false;
-      for (std::size_t start = 0; start < best_.steps.size() && !exhausted();) {
-        Program candidate = best_;
-        const std::size_t end = std::min(candidate.steps.size(), start + chunk);
-        candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(start),
-                              candidate.steps.begin() + static_cast<std::ptrdiff_t>(end));
-        if (co_await try_candidate(std::move(candidate))) {
-          removed = any = true;
-        } else {
-          start += chunk;
-        }
-      }
-      if (chunk == 1 && !removed) break;
-      if (!removed) chunk = std::max<std::size_t>(1, chunk / 2);
-    }
-    co_return any;
+    co_return co_await remove_step_chunks(
+        best_, [this](Program candidate) { return try_candidate(std::move(candidate)); },
+        [this] { return exhausted(); });
   }
 
   asio::awaitable<bool> remove_connections() {

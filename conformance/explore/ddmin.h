@@ -1,0 +1,43 @@
+// Delta debugging over the steps of a failing program (Zeller's ddmin),
+// shared by the shrinkers of server and client exploration: removes
+// chunks of half the steps, then a quarter, ... down to single steps,
+// keeping every removal after which the program still fails.
+#pragma once
+
+#include <algorithm>
+#include <boost/asio/awaitable.hpp>
+#include <cstddef>
+#include <utility>
+
+namespace kv {
+
+// `best` is the caller's smallest failing program so far. `try_candidate`
+// runs a candidate (a Program, taken by value) and returns an awaitable
+// bool: true when it still failed, and then the caller has made it the
+// new `best`. `exhausted()` says when the shrinking budget is spent.
+// Returns true if any step was removed.
+template <typename Program, typename TryCandidate, typename Exhausted>
+boost::asio::awaitable<bool> remove_step_chunks(const Program& best, TryCandidate try_candidate,
+                                                Exhausted exhausted) {
+  bool any = false;
+  std::size_t chunk = std::max<std::size_t>(1, best.steps.size() / 2);
+  while (!exhausted() && !best.steps.empty()) {
+    bool removed = false;
+    for (std::size_t start = 0; start < best.steps.size() && !exhausted();) {
+      Program candidate = best;
+      const std::size_t end = std::min(candidate.steps.size(), start + chunk);
+      candidate.steps.erase(candidate.steps.begin() + static_cast<std::ptrdiff_t>(start),
+                            candidate.steps.begin() + static_cast<std::ptrdiff_t>(end));
+      if (co_await try_candidate(std::move(candidate))) {
+        removed = any = true;
+      } else {
+        start += chunk;
+      }
+    }
+    if (chunk == 1 && !removed) break;
+    if (!removed) chunk = std::max<std::size_t>(1, chunk / 2);
+  }
+  co_return any;
+}
+
+}  // namespace kv
