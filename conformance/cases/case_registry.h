@@ -1,7 +1,7 @@
 // The registry of conformance cases. A case is one declaration with named
 // fields (CaseDef); the files of conformance/cases/ hold one SPEC section
 // each and add their cases through SectionCases. all_cases() builds the
-// registry once, in section order, so IDs and --list output are stable.
+// registry once, in section order, so IDs and `kvconform list` output are stable.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -15,7 +15,7 @@
 
 namespace kv {
 
-// Which deadlines a case asserts; --explain states them in milliseconds.
+// Which deadlines a case asserts; `kvconform explain` states them in milliseconds.
 enum class Timing {
   kResponse,     // Generous response deadlines only.
   kBulk,         // Plus the bulk deadline for long pipelines / big values.

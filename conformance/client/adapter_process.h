@@ -19,7 +19,7 @@
 
 namespace kv {
 
-// The values of the placeholders of an --client-exec command.
+// The values of the placeholders of the adapter command (kvconform client --exec).
 struct AdapterPlaceholders {
   std::string host;
   std::uint16_t port = 0;

@@ -22,12 +22,6 @@ namespace asio = boost::asio;
 
 constexpr int kExitUsage = 2;
 
-std::string shell_quote(const std::string& text) {
-  std::string out = "'";
-  for (const char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
 std::string iso_now() {
   return fmt::format(
       "{:%Y-%m-%dT%H:%M:%SZ}",
@@ -59,24 +53,10 @@ bool write_reports(const ClientModeConfig& config, const RunReport& report) {
 
 std::string check_adapter_command(const std::string& command) {
   if (command.find("{port}") == std::string::npos) {
-    return "--client-exec COMMAND must contain {port} (and usually {host}; see "
+    return "kvconform client --exec COMMAND must contain {port} (and usually {host}; see "
            "spec/client-adapter.md)";
   }
   return {};
-}
-
-std::string client_rerun_prefix(const ClientRunOptions& options) {
-  std::string prefix = "kvconform --client-exec " + shell_quote(options.command);
-  if (options.client_timeout != ClientRunOptions{}.client_timeout) {
-    prefix += fmt::format(" --client-timeout-ms {}", options.client_timeout.count());
-  }
-  if (options.client_max_frame_bytes != kDefaultMaxFrameLen) {
-    prefix += fmt::format(" --max-frame-bytes {}", options.client_max_frame_bytes);
-  }
-  if (options.timeout_scale != 1.0) {
-    prefix += fmt::format(" --timeout-scale {}", options.timeout_scale);
-  }
-  return prefix;
 }
 
 int run_client_mode(ClientModeConfig config) {
@@ -94,15 +74,12 @@ int run_client_mode(ClientModeConfig config) {
   }
   const std::vector<const ClientCaseDef*> cases = select_cases(config.cases);
   if (cases.empty()) {
-    fmt::print(stderr, "kvconform: no client case matches --cases (see --client --list)\n");
+    fmt::print(stderr, "kvconform: no client case matches --cases (see kvconform list --client)\n");
     return kExitUsage;
   }
   // An adapter that dies while kvconform writes to its stdin must not take
   // kvconform with it: the write fails with EPIPE instead.
   ::signal(SIGPIPE, SIG_IGN);
-  if (config.suite.rerun_prefix.empty()) {
-    config.suite.rerun_prefix = client_rerun_prefix(config.suite.options);
-  }
 
   RunReport report;
   report.target = config.suite.options.command;
@@ -165,7 +142,7 @@ void print_client_case_explanation(std::FILE* out, const ClientCaseDef& def,
                                    const ClientRunOptions& options) {
   fmt::print(out, "{}\n", def.id);
   fmt::print(out, "  rule:      SPEC {} ({}): {}\n", def.rule(), level_name(def.level), def.quote);
-  fmt::print(out, "  suite:     client (kvconform --client-exec; spec/client-adapter.md)\n");
+  fmt::print(out, "  suite:     client (kvconform client; spec/client-adapter.md)\n");
   fmt::print(out, "  server:    {}\n", def.server_does);
   fmt::print(out, "  expects:   {}\n", def.expects);
   fmt::print(out,

@@ -1,5 +1,5 @@
-// kvconform's client mode (--client-exec, --client): the entry points
-// kvconform_main.cc calls, so that the CLI stays one file of options.
+// The client suite (`kvconform client`, `kvconform list --client`): the
+// entry points the CLI (conformance/cli/) calls.
 #pragma once
 
 #include <cstdio>
@@ -25,22 +25,18 @@ struct ClientModeConfig {
 // Checks the adapter command: "" if usable, or what is wrong with it.
 std::string check_adapter_command(const std::string& command);
 
-// "kvconform --client-exec 'CMD'" plus the options that differ from their
-// defaults, for rerun lines.
-std::string client_rerun_prefix(const ClientRunOptions& options);
-
 // Runs the selected client cases against the adapter, prints progress and
 // the summary on stdout, writes the report files. Returns kvconform's exit
 // code: 0 every MUST case passed (and SHOULD with strict), 1 a case failed
 // or had an ERROR, 2 a usage error.
 int run_client_mode(ClientModeConfig config);
 
-// --client --list: one line per client case.
+// kvconform list --client: one line per client case.
 void print_client_case_list(std::FILE* out);
 // The IDs of every case kvconform has, server suite then client suite (for
 // the rule map of conformance/rules/rule_map.h).
 std::vector<std::string> every_case_id();
-// --explain ID for a client case, with the run's bounds.
+// kvconform explain ID for a client case, with the run's bounds.
 void print_client_case_explanation(std::FILE* out, const ClientCaseDef& def,
                                    const ClientRunOptions& options);
 

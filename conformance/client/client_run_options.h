@@ -1,4 +1,4 @@
-// The settings of one run of the client suite (kvconform --client-exec)
+// The settings of one run of the client suite (kvconform client)
 // that cases depend on.
 #pragma once
 

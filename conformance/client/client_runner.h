@@ -20,7 +20,7 @@ struct ClientSuiteConfig {
   std::vector<std::string> exclude;  // --exclude globs: those cases are SKIP.
   KnownFailingList known_failing;
   int jobs = 4;
-  // The start of every case's rerun line: "kvconform --client-exec '...'"
+  // The start of every case's rerun line: "kvconform client --exec '...'"
   // plus any non-default options.
   std::string rerun_prefix;
 };

@@ -348,8 +348,8 @@ std::vector<std::string> server_rules() {
 CaseReport explore_case(const ExploreConfig& config) {
   CaseReport r;
   r.id = "explore";
-  r.title = "random programs checked against the spec's model (kvconform --explore)";
-  r.rerun = fmt::format("{} --explore --seed {} --budget-s {:g}", config.rerun_prefix,
+  r.title = "random programs checked against the spec's model (kvconform explore)";
+  r.rerun = fmt::format("{} --seed {} --budget-s {:g}", config.rerun_prefix,
                         config.options.seed, config.budget_s);
   return r;
 }
@@ -389,7 +389,7 @@ void fill_failure_case(CaseReport& r, const ExploreConfig& config, const Investi
   for (const std::string& line : describe_program(inv.minimal)) steps += "\n" + line;
   r.notes.push_back(steps);
   if (!config.save_script.empty()) {
-    r.rerun = fmt::format("{} --replay {}", config.rerun_prefix, config.save_script);
+    r.rerun = fmt::format("{} {}", config.replay_prefix, config.save_script);
   }
 }
 
@@ -412,13 +412,13 @@ void print_investigation(const ExploreConfig& config, const Investigation& inv) 
     std::ofstream out(config.save_script, std::ios::binary);
     out << json;
     if (out) {
-      fmt::print("\nscript saved to {}; replay it with:\n  {} --replay {}\n", config.save_script,
-                 config.rerun_prefix, config.save_script);
+      fmt::print("\nscript saved to {}; replay it with:\n  {} {}\n", config.save_script,
+                 config.replay_prefix, config.save_script);
     } else {
       fmt::print(stderr, "kvconform: cannot write {}\n", config.save_script);
     }
   }
-  fmt::print("\nJSON script (kvconform --replay FILE runs it):\n{}", json);
+  fmt::print("\nJSON script (kvconform replay FILE runs it):\n{}", json);
 }
 
 class Progress {
@@ -455,7 +455,7 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
     co_return aborted_report(config, error);
   }
   fmt::print(
-      "kvconform --explore: against {} (profile {}, seed {}, budget {:g} s, {} "
+      "kvconform explore: against {} (profile {}, seed {}, budget {:g} s, {} "
       "connections, up to {} steps per program, max LEN {})\n",
       explorer.target(), profile_name(config.options), config.options.seed, config.budget_s,
       config.connections, config.max_steps, config.options.max_frame_bytes);
@@ -554,7 +554,7 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
     explorer.stop();
     co_return aborted_report(config, failed);
   }
-  fmt::print("kvconform --replay {}: {} steps against {} (profile {}, max LEN {})\n", config.replay,
+  fmt::print("kvconform replay {}: {} steps against {} (profile {}, max LEN {})\n", config.replay,
              script->program.steps.size(), explorer.target(), script->profile,
              script->max_frame_bytes);
   for (const std::string& line : describe_program(script->program)) fmt::print("  {}\n", line);
@@ -573,7 +573,7 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
   CaseReport r = explore_case(config);
   r.id = "explore/replay";
   r.title = "replay of " + config.replay;
-  r.rerun = fmt::format("{} --replay {}", config.rerun_prefix, config.replay);
+  r.rerun = fmt::format("{} {}", config.replay_prefix, config.replay);
   r.wire_log = run.wire_log;
   r.duration_ms = seconds_since(start) * 1000;
   if (run.failure) {

@@ -1,14 +1,14 @@
-// kvconform --explore and --replay: the entry points kvconform_main.cc
-// calls, so that the CLI stays one file of options.
+// kvconform explore and kvconform replay: the entry points the CLI
+// (conformance/cli/explore_command.cc) calls.
 //
-// --explore generates random programs (program_generator.h), runs each
+// explore generates random programs (program_generator.h), runs each
 // against the server (program_executor.h) and judges it by the spec's
 // model (spec_model.h) until the budget is spent or a failure is
 // confirmed: rerun on a fresh server (--exec), shrunk (shrinker.h) and
 // the smallest failing program repeated. The result is a RunReport with
 // one case, "explore", so --json, --junit and --html work as for the
 // suite; the minimal program is printed as steps and as a JSON script
-// (program_script.h) that --replay runs again.
+// (program_script.h) that `kvconform replay` runs again.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -25,24 +25,29 @@ struct ExploreConfig {
   RunOptions options;        // Endpoint (--target), profile, maximum LEN, timeouts, seed.
   std::string target_name;   // --target HOST:PORT as given.
   std::string exec_command;  // --exec, with {port}; "" for --target.
-  std::string rerun_prefix;  // "kvconform --exec '...'" plus options, for rerun lines.
+  // "kvconform explore --exec '...'" plus the options that differ from
+  // their defaults: explore's rerun line adds --seed and --budget-s.
+  std::string rerun_prefix;
+  // "kvconform replay --exec '...'" plus options: a script's replay line
+  // adds the script's file name.
+  std::string replay_prefix;
   double budget_s = 60;      // --budget-s.
   double shrink_budget_s = 120;
   int connections = 3;      // --connections.
   int max_steps = 30;       // --max-steps.
   bool strict = false;      // SHOULD rules count (SPEC 4.5).
-  std::string replay;       // --replay FILE.
+  std::string replay;       // replay: the script file.
   std::string save_script;  // --save-script FILE: the minimal failing program.
   bool progress = false;    // A progress line (stdout is a terminal).
 };
 
-// Runs --explore: prints progress, the failure and its minimal program,
+// Runs explore: prints progress, the failure and its minimal program,
 // and returns the report (one case, "explore"). Its exit_code() is 0 when
 // nothing was found within the budget, 1 for a confirmed failure (or one
 // that did not happen again: FLAKY), 2 when the target is unreachable.
 boost::asio::awaitable<RunReport> explore_server(ExploreConfig config);
 
-// Runs --replay FILE once, prints its wire log and returns the report (one
+// Runs replay FILE once, prints its wire log and returns the report (one
 // case, "explore/replay"): exit_code() 0 if the program passes, 1 if it
 // fails, 2 if the script cannot be read or the target is unreachable.
 boost::asio::awaitable<RunReport> replay_script(ExploreConfig config);

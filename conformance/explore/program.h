@@ -1,4 +1,4 @@
-// An explore program: the steps kvconform --explore fires at a server,
+// An explore program: the steps kvconform explore fires at a server,
 // across a few connections. A program is plain data: the generator makes
 // it, the executor runs it, the shrinker cuts it down and the script file
 // stores it, so one program replays identically anywhere.

@@ -1,4 +1,4 @@
-// The oracle of kvconform --explore: what SPEC sections 4 to 6 and 10 let
+// The oracle of kvconform explore: what SPEC sections 4 to 6 and 10 let
 // a server answer to each request an explore program sends, and the
 // history of every key, checked for linearizability once the program is
 // over. It judges; it does no I/O (program_executor.h does).

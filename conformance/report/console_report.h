@@ -38,9 +38,9 @@ class ConsoleReport {
   bool color_;
 };
 
-// --list: one line per case: ID, level, profile, rule quote.
+// kvconform list: one line per case: ID, level, profile, rule quote.
 void print_case_list(std::FILE* out, const CaseRegistry& registry);
-// --explain ID: the full description of one case with the run's timeouts.
+// kvconform explain ID: the full description of one case with the run's timeouts.
 void print_case_explanation(std::FILE* out, const CaseDef& def, const RunOptions& options);
 
 }  // namespace kv

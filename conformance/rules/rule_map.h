@@ -1,7 +1,7 @@
 // The map from the rules of spec/RULES.outline.md to the kvconform cases
 // that cite them, and the check that every MUST and SHOULD rule is cited by
 // a case or is listed in spec/not-checkable.txt with a reason. Used by
-// `kvconform --list --by-rule` and by the RuleCoverage tests.
+// `kvconform list --by-rule` and by the RuleCoverage tests.
 #pragma once
 
 #include <cstdio>

@@ -41,7 +41,7 @@ struct StreamShape {
 // all non-zero and sum to `total`.
 std::vector<std::size_t> plan_writes(const StreamShape& shape, std::size_t total);
 
-// A phrase for --explain and logs, e.g. "split in two writes at offset 3".
+// A phrase for kvconform explain and logs, e.g. "split in two writes at offset 3".
 std::string describe_shape(const StreamShape& shape);
 
 // Many frames joined into one buffer, to be sent as one write (coalesced).

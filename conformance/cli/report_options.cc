@@ -1,0 +1,47 @@
+#include "conformance/cli/report_options.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "conformance/cli/command.h"
+#include "conformance/report/html_report.h"
+#include "conformance/report/json_report.h"
+#include "conformance/report/junit_report.h"
+
+namespace kv::cli {
+
+void add_report_options(CLI::App& app, ReportFiles& files) {
+  app.add_option("--json", files.json,
+                 fmt::format("write a JSON report (schema {}, described by "
+                             "conformance/report/report.schema.json)",
+                             kJsonSchema));
+  app.add_option("--junit", files.junit, "write a JUnit XML report");
+  app.add_option("--html", files.html, "write a self-contained HTML report");
+  app.add_flag("-v,--verbose", files.verbose, "print the wire log of every case, not only of failures");
+  app.add_flag("--no-color", files.no_color, "no ANSI colours on the console");
+}
+
+bool console_color(const ReportFiles& files) {
+  return !files.no_color && ::isatty(STDOUT_FILENO) != 0;
+}
+
+bool write_report_files(const ReportFiles& files, const RunReport& report) {
+  bool ok = true;
+  const auto check = [&](const std::string& error) {
+    if (error.empty()) return;
+    fmt::print(stderr, "kvconform: {}\n", error);
+    ok = false;
+  };
+  if (!files.json.empty()) check(write_json_report(report, files.json));
+  if (!files.junit.empty()) check(write_junit_report(report, files.junit));
+  if (!files.html.empty()) check(write_html_report(report, files.html));
+  return ok;
+}
+
+int finish_run(const ReportFiles& files, ConsoleReport& console, const RunReport& report) {
+  console.summary(report);
+  if (!write_report_files(files, report)) return kExitUsage;
+  return report.exit_code();
+}
+
+}  // namespace kv::cli
