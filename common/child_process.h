@@ -1,5 +1,5 @@
-// A child process for tests and for the conformance runner's --exec and
-// --client-exec modes.
+// A child process for tests and for the conformance runner's --exec (a
+// server under test, or a client's adapter).
 //
 // The child runs in its own process group, with stdout piped to the parent
 // (stdin and stderr are inherited unless ChildStdio asks for pipes), so

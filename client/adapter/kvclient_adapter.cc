@@ -1,6 +1,6 @@
 // kvclient_adapter: the reference client library (client/kv_client.h)
 // behind the client adapter contract of spec/client-adapter.md, so that
-// `kvconform --client-exec` can check it:
+// `kvconform client` can check it:
 //
 //   kvclient_adapter --host HOST --port PORT [--timeout-ms N] [--max-frame-bytes N]
 //

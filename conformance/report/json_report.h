@@ -1,14 +1,9 @@
-// The JSON reporter (--json FILE), schema "kvconform-report/2":
-// {"schema", "target", "profile", "seed", "started", "duration_ms",
-//  "strict", "exit_code", "cases": [{"id", "rule", "level", "title",
-//  "result", "expected", "observed", "notes", "duration_ms", "rerun",
-//  "wire_log": [{"t_ms", "conn", "dir", "bytes"?, "hex"?, "note"?}]}],
-//  "summary": {"total", "pass", "fail", "lenient", "skip", "error",
-//  "known_failing"}, "statistics": {"groups": [{"name", "note",
-//  "counters": [{"name", "value", "unit"}]}], "rules_judged": {RULE: n},
-//  "rules_never_exercised": [RULE]}} (engine/run_statistics.h).
-// "hex" holds the logged bytes (space-separated pairs, maybe cut; "bytes"
-// is the full size of the chunk).
+// The JSON reporter (--json FILE), schema "kvconform-report/2". The format
+// is conformance/report/report.schema.json (JSON Schema, draft 2020-12):
+// change that file with every field added, removed or renamed here; the
+// ctests validate every report they make kvconform write against it, and
+// every object in it is closed, so a field the schema lacks fails them.
+// The statistics object is RunReport::statistics (engine/run_statistics.h).
 #pragma once
 
 #include <string>

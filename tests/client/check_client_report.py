@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs `kvconform --client-exec` for the tests/client ctest cases and judges
+"""Runs `kvconform client` for the tests/client ctest cases and judges
 its JSON report with the helpers of tests/conformance/check_report.py.
 Standard library only.
 
@@ -11,7 +11,7 @@ Standard library only.
       matching an expected glob must FAIL, every other selected case must
       PASS, and each glob must match a case.
   check_client_report.py coverage --kvconform K --adapter A --table T
-      every case ID printed by `kvconform --client --list` must match a glob
+      every case ID printed by `kvconform list --client` must match a glob
       of the table (every client case can be failed by some flaw), and every
       flaw of `A --list-flaws` but none must have a line in the table.
 
@@ -38,7 +38,7 @@ CONTROL_CASES = ["13.1/get-miss", "13.1/put-then-get", "13.2/byte-drip",
 
 def check_correct(args, kvconform_args):
     command = f"{args.adapter} {PLACEHOLDERS}"
-    code = run_kvconform([args.kvconform, "--client-exec", command, "--json", args.json,
+    code = run_kvconform([args.kvconform, "client", "--exec", command, "--json", args.json,
                           "--no-color"] + kvconform_args)
     cases = load_report(args.json)
     bad = [c for c in cases if c["result"] in ("FAIL", "ERROR", "KNOWN-FAILING", "FLAKY")]
@@ -57,7 +57,7 @@ def check_flaw(args, kvconform_args):
         fail(f"flaw {args.flaw} is not in {args.table}")
     globs, options = table[args.flaw]
     command = f"{args.adapter} --flaw {args.flaw} {PLACEHOLDERS}"
-    runner = [args.kvconform, "--client-exec", command, "--json", args.json, "--no-color"]
+    runner = [args.kvconform, "client", "--exec", command, "--json", args.json, "--no-color"]
     controls = (options["controls"].split(",") if "controls" in options
                 else [c for c in CONTROL_CASES if not matches(globs, c)][:2])
     for pattern in globs + controls:
@@ -86,11 +86,11 @@ def check_flaw(args, kvconform_args):
 
 def check_coverage(args):
     table = load_table(args.table)
-    listing = subprocess.run([args.kvconform, "--client", "--list"], stdout=subprocess.PIPE,
+    listing = subprocess.run([args.kvconform, "list", "--client"], stdout=subprocess.PIPE,
                              text=True, timeout=60, check=True).stdout
     ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
     if not ids:
-        fail("kvconform --client --list printed no case")
+        fail("kvconform list --client printed no case")
     flaws = subprocess.run([args.adapter, "--list-flaws"], stdout=subprocess.PIPE, text=True,
                            timeout=60, check=True).stdout.split()
     absent = [f for f in flaws if f != "none" and f not in table]

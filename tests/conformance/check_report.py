@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs kvconform for the tests/conformance ctest cases and judges its JSON
-report (schema "kvconform-report/2"). Standard library only.
+report, after validating it against conformance/report/report.schema.json
+(report_schema.py, which needs python3-jsonschema).
 
   check_report.py correct  --kvconform K --exec CMD --json OUT [kvconform args...]
       kvconform must exit 0 and no case may be FAIL, ERROR or KNOWN-FAILING.
@@ -12,7 +13,7 @@ report (schema "kvconform-report/2"). Standard library only.
       A line may name another flaw than its own name with flaw=NAME (one
       flaw checked under two maximum frame sizes needs two lines).
   check_report.py coverage --kvconform K --server S --table T --trust U
-      every case ID printed by `kvconform --list` must match a glob of the
+      every case ID printed by `kvconform list` must match a glob of the
       table (every case can be failed by some flaw), and every flaw of
       `S --list-flaws` but none must have a line in the table or in U.
   check_report.py trust    --kvconform K --server S --flaw F --trust U --json OUT
@@ -22,12 +23,12 @@ report (schema "kvconform-report/2"). Standard library only.
 """
 import argparse
 import fnmatch
-import json
 import subprocess
 import sys
 import time
 
-SCHEMA = "kvconform-report/2"
+from report_schema import ReportError, validate_report
+
 # Cases tried in order as controls: the first two a flaw is not expected to
 # fail are run too and must still PASS.
 CONTROL_CASES = ["5.1/put-then-get", "5.3/miss", "6.4/garbage-body", "5.5/empty-key",
@@ -96,18 +97,19 @@ def load_trust_table(path):
     return table
 
 
-def load_report(path):
+def load_full_report(path):
+    """The report at `path`, valid against the schema, with at least one case."""
     try:
-        with open(path, encoding="utf-8") as report_file:
-            report = json.load(report_file)
-    except (OSError, ValueError) as error:
-        fail(f"cannot read the JSON report {path}: {error}")
-    if report.get("schema") != SCHEMA:
-        fail(f"report schema is {report.get('schema')!r}, want {SCHEMA!r}")
-    cases = report.get("cases")
-    if not isinstance(cases, list) or not cases:
-        fail("the report holds no cases")
-    return cases
+        report = validate_report(path)
+    except ReportError as error:
+        fail(str(error))
+    if not report["cases"]:
+        fail(f"the report {path} holds no cases")
+    return report
+
+
+def load_report(path):
+    return load_full_report(path)["cases"]
 
 
 def describe(case):
@@ -116,7 +118,7 @@ def describe(case):
 
 
 def check_correct(args, kvconform_args):
-    code = run_kvconform([args.kvconform, "--exec", args.exec, "--json", args.json,
+    code = run_kvconform([args.kvconform, "server", "--exec", args.exec, "--json", args.json,
                           "--no-color"] + kvconform_args)
     cases = load_report(args.json)
     bad = [c for c in cases if c["result"] in ("FAIL", "ERROR", "KNOWN-FAILING")]
@@ -141,7 +143,7 @@ def check_flaw(args):
         fail(f"flaw {args.flaw} is not in {args.table}")
     globs, options = table[args.flaw]
     server = [args.server, "--flaw", options.get("flaw", args.flaw), "--port", "{port}"]
-    runner = [args.kvconform, "--json", args.json, "--no-color"]
+    runner = [args.kvconform, "server", "--json", args.json, "--no-color"]
     if "max-frame-bytes" in options:
         server += ["--max-frame-bytes", options["max-frame-bytes"]]
         runner += ["--max-frame-bytes", options["max-frame-bytes"]]
@@ -189,7 +191,7 @@ def check_trust(args):
         fail(f"flaw {args.flaw} is not in {args.trust}")
     line = table[args.flaw]
     server = [args.server, "--flaw", args.flaw, "--port", "{port}"]
-    runner = [args.kvconform, "--no-color", "--seed", "4711", "--jobs", "4",
+    runner = [args.kvconform, "server", "--no-color", "--seed", "4711", "--jobs", "4",
               "--exec", " ".join(server)]
     for pattern in line["cases"].split(","):
         runner += ["--cases", pattern]
@@ -204,11 +206,7 @@ def check_trust(args):
             problems.append(f"run {attempt}: kvconform exited {code}, want 1")
         if seconds > float(line["max-seconds"]):
             problems.append(f"run {attempt} took {seconds:.1f} s, over max-seconds {line['max-seconds']}")
-        with open(json_path, encoding="utf-8") as report_file:
-            report = json.load(report_file)
-        if report.get("schema") != SCHEMA:
-            fail(f"{json_path}: schema {report.get('schema')!r}")
-        runs.append(report)
+        runs.append(load_full_report(json_path))
     first, second = (verdicts(r["cases"]) for r in runs)
     for case_id in sorted(set(first) | set(second)):
         if first.get(case_id) != second.get(case_id):
@@ -255,11 +253,11 @@ def check_coverage(args):
     table = load_table(args.table)
     trusted = load_trust_table(args.trust) if args.trust else {}
     explore_only = load_explore_only(args.explore_only)
-    listing = subprocess.run([args.kvconform, "--list"], stdout=subprocess.PIPE, text=True,
+    listing = subprocess.run([args.kvconform, "list"], stdout=subprocess.PIPE, text=True,
                              timeout=60, check=True).stdout
     ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
     if not ids:
-        fail("kvconform --list printed no case")
+        fail("kvconform list printed no case")
     flaws = subprocess.run([args.server, "--list-flaws"], stdout=subprocess.PIPE, text=True,
                            timeout=60, check=True).stdout.split()
     tabled = {options.get("flaw", line) for line, (_, options) in table.items()}
@@ -294,7 +292,7 @@ def main():
     parser.add_argument("--flaw")
     parser.add_argument("--table")
     parser.add_argument("--trust", help="the trust scenarios table")
-    parser.add_argument("--explore-only", help="coverage: flaws only kvconform --explore finds")
+    parser.add_argument("--explore-only", help="coverage: flaws only kvconform explore finds")
     parser.add_argument("--json", help="where kvconform writes its report")
     args, rest = parser.parse_known_args()
     if args.mode == "correct":

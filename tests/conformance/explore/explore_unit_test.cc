@@ -1,4 +1,4 @@
-// Unit tests of kvconform --explore's pure parts: the script format, the
+// Unit tests of kvconform explore's pure parts: the script format, the
 // generator's determinism, the shrinker (against a predicate that needs
 // no server), the request encodings and the spec model's judgements.
 // Properties (RapidCheck) range over seeds, program numbers, keys and
