@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+#include <string_view>
+
 namespace kv::cli {
 
 std::string shell_quote(const std::string& text) {
@@ -11,7 +15,11 @@ std::string shell_quote(const std::string& text) {
 }
 
 std::string option_text(const std::string& value) {
-  return value.empty() ? std::string() : shell_quote(value);
+  const bool plain = std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 ||
+           std::string_view("_./:@%+=,-").find(c) != std::string_view::npos;
+  });
+  return plain ? value : shell_quote(value);
 }
 
 std::string option_text(double value) { return fmt::format("{}", value); }

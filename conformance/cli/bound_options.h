@@ -28,7 +28,8 @@ enum class Rerun { kRepeat, kOmit };
 // A string in single quotes for /bin/sh: `it's` becomes 'it'\''s'.
 std::string shell_quote(const std::string& text);
 
-// A value as kvconform's command line takes it ("" for an empty string).
+// A value as kvconform's command line takes it: a string is quoted for
+// /bin/sh unless it is one plain word ("" stays "").
 std::string option_text(const std::string& value);
 std::string option_text(double value);
 std::string option_text(std::chrono::milliseconds value);

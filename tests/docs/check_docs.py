@@ -410,6 +410,22 @@ class Checker:
                                   "which no `kvconform " + sub + "` options table documents")
 
 
+def check(root, kit):
+    """Checks every document below `root`; returns (problems, summary)."""
+    checker = Checker(os.path.abspath(root), kit)
+    docs = documents(checker.root, checker.files)
+    if not docs:
+        return ["no README.md found"], "no documents"
+    for doc in docs:
+        checker.check_document(doc)
+    checker.check_coverage_of_tables()
+    for what, n in checker.counts.items():
+        if n == 0:
+            checker.problems.add("(docs)", 0, f"no {what} found at all: the checker reads nothing")
+    counts = ", ".join(f"{n} {what}" for what, n in checker.counts.items())
+    return checker.problems.lines, f"{len(docs)} documents ({counts})"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -418,24 +434,13 @@ def main():
     parser.add_argument("--program", action="append", default=[],
                         help="another program of the kit whose --help flags docs may name")
     args = parser.parse_args()
-    checker = Checker(os.path.abspath(args.root), Kit(args.kvconform, args.program))
-    docs = documents(checker.root, checker.files)
-    if not docs:
-        sys.exit("check_docs: no README.md found")
-    for doc in docs:
-        checker.check_document(doc)
-    checker.check_coverage_of_tables()
-    counts = ", ".join(f"{n} {what}" for what, n in checker.counts.items())
-    for what, n in checker.counts.items():
-        if n == 0:
-            checker.problems.add("(docs)", 0, f"no {what} found at all: the checker reads nothing")
-    for problem in checker.problems.lines:
+    problems, summary = check(args.root, Kit(args.kvconform, args.program))
+    for problem in problems:
         print("check_docs: " + problem)
-    if checker.problems.lines:
-        print(f"check_docs: FAILED: {len(checker.problems.lines)} broken reference(s) in "
-              f"{len(docs)} documents ({counts})")
+    if problems:
+        print(f"check_docs: FAILED: {len(problems)} broken reference(s) in {summary}")
         return 1
-    print(f"check_docs: OK: {len(docs)} documents, {counts} checked")
+    print(f"check_docs: OK: {summary} checked")
     return 0
 
 
