@@ -92,12 +92,7 @@ class ExploreCommand final : public ExploreBase {
         "fire random programs at a server, judge every response by the spec's model, and "
         "shrink the first failure to a minimal replayable script");
     bound_.emplace(*sub, config_);
-    add_target_options(*bound_);
-    add_profile_option(*bound_);
-    add_max_frame_option(*bound_);
-    add_timeout_scale_option(*bound_);
-    add_drip_option(*bound_);
-    add_idle_timeout_option(*bound_);
+    add_server_options(*bound_);
     add_seed_option(*sub, seed_);
     bound_
         ->option("--budget-s", [](auto& c) -> auto& { return c.budget_s; },

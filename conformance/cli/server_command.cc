@@ -56,12 +56,7 @@ class ServerCommand final : public Command {
     CLI::App* sub = app.add_subcommand(
         "server", "check a server against the suite of server cases (the default subcommand)");
     bound_.emplace(*sub, config_);
-    add_target_options(*bound_);
-    add_profile_option(*bound_);
-    add_max_frame_option(*bound_);
-    add_timeout_scale_option(*bound_);
-    add_drip_option(*bound_);
-    add_idle_timeout_option(*bound_);
+    add_server_options(*bound_);
     add_drain_option(*bound_);
     add_seed_option(*sub, seed_);
     add_selection_options(*sub, cases_, config_.exclude, known_failing_);

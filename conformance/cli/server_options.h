@@ -92,4 +92,17 @@ void add_drain_option(BoundOptions<Config>& bound) {
       ->check(CLI::Range(2000, 600000));
 }
 
+// The server under test and the settings it was started with that every
+// run against it needs: --target, --exec, --profile, --max-frame-bytes,
+// --timeout-scale, --drip-ms, --idle-timeout-ms (server and explore).
+template <class Config>
+void add_server_options(BoundOptions<Config>& bound) {
+  add_target_options(bound);
+  add_profile_option(bound);
+  add_max_frame_option(bound);
+  add_timeout_scale_option(bound);
+  add_drip_option(bound);
+  add_idle_timeout_option(bound);
+}
+
 }  // namespace kv::cli
