@@ -106,7 +106,7 @@ def dump_dom(page):
 
 
 def run_kvconform(work, name, server):
-    command = [str(ARGS.kvconform), "--exec", f"{server} --port {{port}}", "--no-color",
+    command = [str(ARGS.kvconform), "server", "--exec", f"{server} --port {{port}}", "--no-color",
                "--json", str(work / f"{name}.json"), "--html", str(work / f"{name}.html")]
     for case in CASES:
         command += ["--cases", case]
