@@ -22,8 +22,12 @@ std::string option_text(const std::string& value) {
   return plain ? value : shell_quote(value);
 }
 
-std::string option_text(double value) { return fmt::format("{}", value); }
+std::string option_text(double value) {
+  return fmt::format("{}", value);
+}
 
-std::string option_text(std::chrono::milliseconds value) { return std::to_string(value.count()); }
+std::string option_text(std::chrono::milliseconds value) {
+  return std::to_string(value.count());
+}
 
 }  // namespace kv::cli

@@ -53,8 +53,7 @@ class BoundOptions {
   // count of milliseconds. The help ends with the default unless the
   // field's default is empty.
   template <class Field>
-  CLI::Option* option(const std::string& name, Field field, const std::string& help,
-                      Rerun rerun) {
+  CLI::Option* option(const std::string& name, Field field, const std::string& help, Rerun rerun) {
     using T = std::remove_cvref_t<decltype(field(config_))>;
     T& target = field(config_);
     CLI::Option* added = nullptr;
@@ -98,8 +97,8 @@ class BoundOptions {
   CLI::Option* flag(const std::string& name, Field field, const std::string& help, Rerun rerun,
                     bool when_given = true) {
     bool& target = field(config_);
-    CLI::Option* added =
-        app_.add_flag_callback(name, [&target, when_given] { target = when_given; }, help);
+    CLI::Option* added = app_.add_flag_callback(
+        name, [&target, when_given] { target = when_given; }, help);
     remember(name, rerun, true,
              [field](const Config& c) { return std::string(field(c) ? "1" : ""); });
     return added;

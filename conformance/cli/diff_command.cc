@@ -20,14 +20,16 @@ class DiffCommand final : public Command {
  public:
   CLI::App* add_to(CLI::App& app) override {
     CLI::App* sub = app.add_subcommand(
-        "diff", "run one seeded request script against two or more servers and report the "
-                "first difference between their responses");
+        "diff",
+        "run one seeded request script against two or more servers and report the "
+        "first difference between their responses");
     sub->add_option("--target", targets_, "HOST:PORT of a running server (twice or more)")
         ->required();
     bound_.emplace(*sub, config_);
     bound_
-        ->option("--steps", [](auto& c) -> auto& { return c.steps; }, "requests in the script",
-                 Rerun::kOmit)
+        ->option(
+            "--steps", [](auto& c) -> auto& { return c.steps; }, "requests in the script",
+            Rerun::kOmit)
         ->check(CLI::Range(1, 100000));
     add_max_frame_option(*bound_);
     add_timeout_scale_option(*bound_);
@@ -63,6 +65,8 @@ class DiffCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> diff_command() { return std::make_unique<DiffCommand>(); }
+std::unique_ptr<Command> diff_command() {
+  return std::make_unique<DiffCommand>();
+}
 
 }  // namespace kv::cli

@@ -33,8 +33,9 @@ asio::awaitable<int> run_explore(ExploreConfig config, ReportFiles files) {
 }
 
 void add_strict_option(BoundOptions<ExploreConfig>& bound) {
-  bound.flag("--strict", [](auto& c) -> auto& { return c.strict; },
-             "judge SHOULD rules too (canonical responses, SPEC 4.5)", Rerun::kRepeat);
+  bound.flag(
+      "--strict", [](auto& c) -> auto& { return c.strict; },
+      "judge SHOULD rules too (canonical responses, SPEC 4.5)", Rerun::kRepeat);
 }
 
 // The options replay takes (explore takes them too): the target, the
@@ -95,20 +96,24 @@ class ExploreCommand final : public ExploreBase {
     add_server_options(*bound_);
     add_seed_option(*sub, seed_);
     bound_
-        ->option("--budget-s", [](auto& c) -> auto& { return c.budget_s; },
-                 "seconds to explore, unless a failure is confirmed first", Rerun::kOmit)
+        ->option(
+            "--budget-s", [](auto& c) -> auto& { return c.budget_s; },
+            "seconds to explore, unless a failure is confirmed first", Rerun::kOmit)
         ->check(CLI::Range(0.1, 86400.0));
     bound_
-        ->option("--shrink-budget-s", [](auto& c) -> auto& { return c.shrink_budget_s; },
-                 "seconds to shrink a failure", Rerun::kOmit)
+        ->option(
+            "--shrink-budget-s", [](auto& c) -> auto& { return c.shrink_budget_s; },
+            "seconds to shrink a failure", Rerun::kOmit)
         ->check(CLI::Range(0.0, 86400.0));
     bound_
-        ->option("--connections", [](auto& c) -> auto& { return c.connections; },
-                 "connection slots per program", Rerun::kRepeat)
+        ->option(
+            "--connections", [](auto& c) -> auto& { return c.connections; },
+            "connection slots per program", Rerun::kRepeat)
         ->check(CLI::Range(1, 16));
     bound_
-        ->option("--max-steps", [](auto& c) -> auto& { return c.max_steps; },
-                 "steps per program, at most", Rerun::kRepeat)
+        ->option(
+            "--max-steps", [](auto& c) -> auto& { return c.max_steps; },
+            "steps per program, at most", Rerun::kRepeat)
         ->check(CLI::Range(1, 1000));
     sub->add_option("--save-script", config_.save_script,
                     "write the minimal failing program's JSON script to this file");
@@ -149,7 +154,11 @@ class ReplayCommand final : public ExploreBase {
 
 }  // namespace
 
-std::unique_ptr<Command> explore_command() { return std::make_unique<ExploreCommand>(); }
-std::unique_ptr<Command> replay_command() { return std::make_unique<ReplayCommand>(); }
+std::unique_ptr<Command> explore_command() {
+  return std::make_unique<ExploreCommand>();
+}
+std::unique_ptr<Command> replay_command() {
+  return std::make_unique<ReplayCommand>();
+}
 
 }  // namespace kv::cli

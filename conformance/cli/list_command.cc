@@ -23,9 +23,8 @@ int print_rules() {
   for (const std::string& error : errors) {
     fmt::print(stderr, "kvconform: spec/not-checkable.txt: {}\n", error);
   }
-  print_rule_map(stdout,
-                 map_rules(parse_rule_outline(built_in_rule_outline()), not_checkable,
-                           every_case_id()));
+  print_rule_map(stdout, map_rules(parse_rule_outline(built_in_rule_outline()), not_checkable,
+                                   every_case_id()));
   return 0;
 }
 
@@ -67,17 +66,19 @@ struct ExplainConfig {
 class ExplainCommand final : public Command {
  public:
   CLI::App* add_to(CLI::App& app) override {
-    CLI::App* sub = app.add_subcommand(
-        "explain", "describe one case (server or client) in full: what it sends, what it "
-                   "expects, its bounds");
+    CLI::App* sub =
+        app.add_subcommand("explain",
+                           "describe one case (server or client) in full: what it sends, what it "
+                           "expects, its bounds");
     sub->add_option("id", id_, "the case ID, as kvconform list prints it")->required();
     bound_.emplace(*sub, config_);
     add_timeout_scale_option(*bound_);
     add_drip_option(*bound_);
     add_idle_timeout_option(*bound_);
     bound_
-        ->option("--client-timeout-ms", [](auto& c) -> auto& { return c.client.client_timeout; },
-                 "a client case: the client's own response timeout", Rerun::kOmit)
+        ->option(
+            "--client-timeout-ms", [](auto& c) -> auto& { return c.client.client_timeout; },
+            "a client case: the client's own response timeout", Rerun::kOmit)
         ->check(CLI::Range(100, 600000));
     return sub;
   }
@@ -105,7 +106,11 @@ class ExplainCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> list_command() { return std::make_unique<ListCommand>(); }
-std::unique_ptr<Command> explain_command() { return std::make_unique<ExplainCommand>(); }
+std::unique_ptr<Command> list_command() {
+  return std::make_unique<ListCommand>();
+}
+std::unique_ptr<Command> explain_command() {
+  return std::make_unique<ExplainCommand>();
+}
 
 }  // namespace kv::cli

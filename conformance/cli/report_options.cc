@@ -17,7 +17,8 @@ void add_report_options(CLI::App& app, ReportFiles& files) {
                              kJsonSchema));
   app.add_option("--junit", files.junit, "write a JUnit XML report");
   app.add_option("--html", files.html, "write a self-contained HTML report");
-  app.add_flag("-v,--verbose", files.verbose, "print the wire log of every case, not only of failures");
+  app.add_flag("-v,--verbose", files.verbose,
+               "print the wire log of every case, not only of failures");
   app.add_flag("--no-color", files.no_color, "no ANSI colours on the console");
 }
 

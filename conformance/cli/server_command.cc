@@ -60,21 +60,26 @@ class ServerCommand final : public Command {
     add_drain_option(*bound_);
     add_seed_option(*sub, seed_);
     add_selection_options(*sub, cases_, config_.exclude, known_failing_);
-    bound_->option("--jobs", [](auto& c) -> auto& { return c.jobs; },
-                   "cases run at once (the sequential profile always runs 1)", Rerun::kOmit)
+    bound_
+        ->option(
+            "--jobs", [](auto& c) -> auto& { return c.jobs; },
+            "cases run at once (the sequential profile always runs 1)", Rerun::kOmit)
         ->check(CLI::Range(1, 64));
-    bound_->flag("--strict", [](auto& c) -> auto& { return c.strict; },
-                 "SHOULD cases count too: a LENIENT case fails the run", Rerun::kOmit);
-    bound_->option("--max-restarts", [](auto& c) -> auto& { return c.max_restarts; },
-                   "stop early after this many consecutive crashes or wedges of the server",
-                   Rerun::kOmit)
+    bound_->flag(
+        "--strict", [](auto& c) -> auto& { return c.strict; },
+        "SHOULD cases count too: a LENIENT case fails the run", Rerun::kOmit);
+    bound_
+        ->option(
+            "--max-restarts", [](auto& c) -> auto& { return c.max_restarts; },
+            "stop early after this many consecutive crashes or wedges of the server", Rerun::kOmit)
         ->check(CLI::Range(0, 1000));
-    bound_->flag("--isolate", [](auto& c) -> auto& { return c.isolate; },
-                 "--exec only: run every case alone against a freshly started server",
-                 Rerun::kOmit);
-    bound_->flag("--no-confirm", [](auto& c) -> auto& { return c.confirm; },
-                 "report failures without rerunning them alone first (faster, less certain)",
-                 Rerun::kOmit, false);
+    bound_->flag(
+        "--isolate", [](auto& c) -> auto& { return c.isolate; },
+        "--exec only: run every case alone against a freshly started server", Rerun::kOmit);
+    bound_->flag(
+        "--no-confirm", [](auto& c) -> auto& { return c.confirm; },
+        "report failures without rerunning them alone first (faster, less certain)", Rerun::kOmit,
+        false);
     add_report_options(*sub, files_);
     return sub;
   }
@@ -95,7 +100,8 @@ class ServerCommand final : public Command {
       error = "--isolate needs --exec";
     }
     if (error.empty() && !target.empty()) {
-      if (const auto endpoint = resolve_endpoint(target, error)) config_.options.endpoint = *endpoint;
+      if (const auto endpoint = resolve_endpoint(target, error))
+        config_.options.endpoint = *endpoint;
     }
     const std::vector<const CaseDef*> cases = select_cases(cases_);
     if (error.empty() && cases.empty()) error = "no case matches --cases (see kvconform list)";
@@ -126,6 +132,8 @@ class ServerCommand final : public Command {
 
 }  // namespace
 
-std::unique_ptr<Command> server_command() { return std::make_unique<ServerCommand>(); }
+std::unique_ptr<Command> server_command() {
+  return std::make_unique<ServerCommand>();
+}
 
 }  // namespace kv::cli

@@ -20,8 +20,8 @@
 
 namespace kv::cli {
 
-inline const std::map<std::string, Profile> kProfileNames = {
-    {"concurrent", Profile::kConcurrent}, {"sequential", Profile::kSequential}};
+inline const std::map<std::string, Profile> kProfileNames = {{"concurrent", Profile::kConcurrent},
+                                                             {"sequential", Profile::kSequential}};
 
 std::string_view profile_word(Profile profile);
 
@@ -34,12 +34,14 @@ std::uint64_t seed_or_random(const std::optional<std::uint64_t>& seed);
 // (check_one_target).
 template <class Config>
 void add_target_options(BoundOptions<Config>& bound) {
-  bound.option("--target", [](auto& c) -> auto& { return c.target_name; },
-               "HOST:PORT of a running server under test", Rerun::kRepeat);
-  bound.option("--exec", [](auto& c) -> auto& { return c.exec_command; },
-               "start the server with this shell command ({port} is replaced by a free port); "
-               "it is restarted when it crashes or wedges, and stopped at the end",
-               Rerun::kRepeat);
+  bound.option(
+      "--target", [](auto& c) -> auto& { return c.target_name; },
+      "HOST:PORT of a running server under test", Rerun::kRepeat);
+  bound.option(
+      "--exec", [](auto& c) -> auto& { return c.exec_command; },
+      "start the server with this shell command ({port} is replaced by a free port); "
+      "it is restarted when it crashes or wedges, and stopped at the end",
+      Rerun::kRepeat);
 }
 
 // "" when exactly one of --target and --exec was given, and --exec
@@ -48,47 +50,57 @@ std::string check_one_target(const std::string& target, const std::string& exec)
 
 template <class Config>
 void add_profile_option(BoundOptions<Config>& bound) {
-  bound.choice("--profile", [](auto& c) -> auto& { return c.options.profile; }, kProfileNames,
-               "the server's concurrency profile (SPEC 11)", Rerun::kRepeat);
+  bound.choice(
+      "--profile", [](auto& c) -> auto& { return c.options.profile; }, kProfileNames,
+      "the server's concurrency profile (SPEC 11)", Rerun::kRepeat);
 }
 
 template <class Config>
 void add_max_frame_option(BoundOptions<Config>& bound) {
-  bound.option("--max-frame-bytes", [](auto& c) -> auto& { return c.options.max_frame_bytes; },
-               "the maximum LEN the server was started with", Rerun::kRepeat)
+  bound
+      .option(
+          "--max-frame-bytes", [](auto& c) -> auto& { return c.options.max_frame_bytes; },
+          "the maximum LEN the server was started with", Rerun::kRepeat)
       ->check(CLI::Range(kMinFrameLen, kMaxConfigurableFrameLen));
 }
 
 template <class Config>
 void add_timeout_scale_option(BoundOptions<Config>& bound) {
-  bound.option("--timeout-scale", [](auto& c) -> auto& { return c.options.timeout_scale; },
-               "multiply every timeout (slow or loaded machines)", Rerun::kRepeat)
+  bound
+      .option(
+          "--timeout-scale", [](auto& c) -> auto& { return c.options.timeout_scale; },
+          "multiply every timeout (slow or loaded machines)", Rerun::kRepeat)
       ->check(CLI::Range(0.1, 100.0));
 }
 
 template <class Config>
 void add_drip_option(BoundOptions<Config>& bound) {
-  bound.option("--drip-ms", [](auto& c) -> auto& { return c.options.drip_interval; },
-               "interval of the slow-drip shape in ms (SPEC 9.2 allows up to 100)",
-               Rerun::kRepeat)
+  bound
+      .option(
+          "--drip-ms", [](auto& c) -> auto& { return c.options.drip_interval; },
+          "interval of the slow-drip shape in ms (SPEC 9.2 allows up to 100)", Rerun::kRepeat)
       ->check(CLI::Range(1, 100));
 }
 
 template <class Config>
 void add_idle_timeout_option(BoundOptions<Config>& bound) {
-  bound.option("--idle-timeout-ms", [](auto& c) -> auto& { return c.options.idle_timeout; },
-               "the idle timeout the server was started with (SPEC 9.1); pauses between "
-               "requests stay below a third of it",
-               Rerun::kRepeat)
+  bound
+      .option(
+          "--idle-timeout-ms", [](auto& c) -> auto& { return c.options.idle_timeout; },
+          "the idle timeout the server was started with (SPEC 9.1); pauses between "
+          "requests stay below a third of it",
+          Rerun::kRepeat)
       ->check(CLI::Range(300, 3600000));
 }
 
 template <class Config>
 void add_drain_option(BoundOptions<Config>& bound) {
-  bound.option("--drain-ms", [](auto& c) -> auto& { return c.options.drain_time; },
-               "the drain time the server was started with (SPEC 12.5); at least 2000, so that "
-               "12.6 can tell a stop on the second signal from the end of the drain",
-               Rerun::kRepeat)
+  bound
+      .option(
+          "--drain-ms", [](auto& c) -> auto& { return c.options.drain_time; },
+          "the drain time the server was started with (SPEC 12.5); at least 2000, so that "
+          "12.6 can tell a stop on the second signal from the end of the drain",
+          Rerun::kRepeat)
       ->check(CLI::Range(2000, 600000));
 }
 

@@ -31,7 +31,7 @@ struct ExploreConfig {
   // "kvconform replay --exec '...'" plus options: a script's replay line
   // adds the script's file name.
   std::string replay_prefix;
-  double budget_s = 60;      // --budget-s.
+  double budget_s = 60;  // --budget-s.
   double shrink_budget_s = 120;
   int connections = 3;      // --connections.
   int max_steps = 30;       // --max-steps.

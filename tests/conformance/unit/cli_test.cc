@@ -31,13 +31,19 @@ struct Bound {
   BoundOptions<Settings> options{app, settings};
 
   Bound() {
-    options.option("--jobs", [](auto& s) -> auto& { return s.jobs; }, "jobs", Rerun::kOmit);
-    options.option("--scale", [](auto& s) -> auto& { return s.scale; }, "scale", Rerun::kRepeat);
-    options.option("--drip-ms", [](auto& s) -> auto& { return s.drip; }, "drip", Rerun::kRepeat);
-    options.option("--exec", [](auto& s) -> auto& { return s.command; }, "exec", Rerun::kRepeat);
-    options.flag("--strict", [](auto& s) -> auto& { return s.strict; }, "strict", Rerun::kRepeat);
-    options.flag("--no-confirm", [](auto& s) -> auto& { return s.confirm; }, "no confirm",
-                 Rerun::kRepeat, false);
+    options.option(
+        "--jobs", [](auto& s) -> auto& { return s.jobs; }, "jobs", Rerun::kOmit);
+    options.option(
+        "--scale", [](auto& s) -> auto& { return s.scale; }, "scale", Rerun::kRepeat);
+    options.option(
+        "--drip-ms", [](auto& s) -> auto& { return s.drip; }, "drip", Rerun::kRepeat);
+    options.option(
+        "--exec", [](auto& s) -> auto& { return s.command; }, "exec", Rerun::kRepeat);
+    options.flag(
+        "--strict", [](auto& s) -> auto& { return s.strict; }, "strict", Rerun::kRepeat);
+    options.flag(
+        "--no-confirm", [](auto& s) -> auto& { return s.confirm; }, "no confirm", Rerun::kRepeat,
+        false);
   }
 
   void parse(std::vector<std::string> args) {
@@ -78,8 +84,8 @@ TEST(CliBoundOptions, RerunRepeatsOnlyWhatDiffersFromTheDefault) {
   EXPECT_EQ(defaults_given.options.rerun_arguments(), "");
 
   Bound changed;
-  changed.parse({"--drip-ms", "70", "--exec", "it's --port {port}", "--no-confirm", "--scale",
-                 "0.5"});
+  changed.parse(
+      {"--drip-ms", "70", "--exec", "it's --port {port}", "--no-confirm", "--scale", "0.5"});
   EXPECT_EQ(changed.options.rerun_arguments(),
             " --scale 0.5 --drip-ms 70 --exec 'it'\\''s --port {port}' --no-confirm");
 }
