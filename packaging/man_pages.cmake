@@ -21,7 +21,7 @@ endif()
 
 # The one-line NAME section of each page.
 set(kv_man_name_kvconform "conformance runner for the KV frame protocol")
-set(kv_man_name_kvserver "KV frame protocol server in one of four I/O models")
+set(kv_man_name_kvserver "KV frame protocol server in one of several I/O models")
 set(kv_man_name_kvdump "decode a KV frame stream to JSON lines")
 set(kv_man_name_kvcli "store and fetch keys on a KV frame protocol server")
 set(kv_man_name_kvbench "closed-loop load generator for KV protocol servers")
@@ -39,6 +39,35 @@ foreach(tool ${kv_tools})
     COMMAND ${KV_GZIP} -9nf ${page}
     DEPENDS ${tool}
     COMMENT "Generating the man page of ${tool} from its --help"
+    VERBATIM)
+  list(APPEND kv_man_pages ${page}.gz)
+endforeach()
+
+# kvconform's --help lists its subcommands only; like git, each subcommand
+# gets a page of its own (kvconform-server.1, ...), made from
+# `kvconform SUB --help` through a two-line wrapper that help2man runs.
+set(kv_man_name_kvconform-server "check a KV server against the spec's cases")
+set(kv_man_name_kvconform-client "check a KV client, through its adapter, against SPEC 13")
+set(kv_man_name_kvconform-explore "explore a KV server with random programs, shrinking failures")
+set(kv_man_name_kvconform-replay "replay a saved explore script against a KV server")
+set(kv_man_name_kvconform-diff "run one seeded script against several KV servers and compare")
+set(kv_man_name_kvconform-list "list kvconform's cases, or the rules and the cases that check them")
+set(kv_man_name_kvconform-explain "describe one kvconform case in full")
+foreach(sub server client explore replay diff list explain)
+  set(page ${CMAKE_CURRENT_BINARY_DIR}/man/kvconform-${sub}.1)
+  set(wrapper ${CMAKE_CURRENT_BINARY_DIR}/man/kvconform-${sub})
+  file(GENERATE OUTPUT ${wrapper}
+    CONTENT "#!/bin/sh\nexec '$<TARGET_FILE:kvconform>' ${sub} \"$@\"\n"
+    FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE
+                     WORLD_READ WORLD_EXECUTE)
+  add_custom_command(
+    OUTPUT ${page}.gz
+    COMMAND ${KV_HELP2MAN} --no-info --no-discard-stderr --section=1
+            --name=${kv_man_name_kvconform-${sub}} --version-string=${PROJECT_VERSION}
+            --output=${page} ${wrapper}
+    COMMAND ${KV_GZIP} -9nf ${page}
+    DEPENDS kvconform ${wrapper}
+    COMMENT "Generating the man page of kvconform ${sub} from its --help"
     VERBATIM)
   list(APPEND kv_man_pages ${page}.gz)
 endforeach()

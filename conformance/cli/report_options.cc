@@ -13,7 +13,8 @@ namespace kv::cli {
 void add_report_options(CLI::App& app, ReportFiles& files) {
   app.add_option("--json", files.json,
                  fmt::format("write a JSON report (schema {}, described by "
-                             "conformance/report/report.schema.json)",
+                             "conformance/report/report.schema.json in the source tree, "
+                             "share/kvkit/report.schema.json where kvkit is installed)",
                              kJsonSchema));
   app.add_option("--junit", files.junit, "write a JUnit XML report");
   app.add_option("--html", files.html, "write a self-contained HTML report");

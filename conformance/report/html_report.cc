@@ -69,10 +69,14 @@ std::string wire_log_html(const std::vector<WireEntry>& entries) {
   return out + "</pre>";
 }
 
+// Whether a result is a failure a reader must look at: its case and its
+// section are shown open.
+bool needs_reading(Result result) {
+  return result == Result::kFail || result == Result::kError || result == Result::kFlaky;
+}
+
 std::string case_details(const CaseReport& r) {
-  const bool open = (r.result == Result::kFail || r.result == Result::kError ||
-                     r.result == Result::kFlaky) &&
-                    r.caused_by.empty() && !r.not_run;
+  const bool open = needs_reading(r.result) && r.caused_by.empty() && !r.not_run;
   std::string out = fmt::format(
       "<details id=\"{}\"{}><summary>{}{}<span class=\"ms\">{:.1f} ms</span></summary>\n",
       anchor(r.id), open ? " open" : "", tag(r.result), xml_escape(r.id), r.duration_ms);
@@ -158,12 +162,6 @@ std::map<std::string, std::string> section_titles() {
   return titles;
 }
 
-// Whether a result is a failure a reader must look at: such a section is
-// shown open.
-bool is_failure(Result result) {
-  return result == Result::kFail || result == Result::kError || result == Result::kFlaky;
-}
-
 // The count of each result, in the order the summary shows them.
 std::vector<std::pair<Result, int>> ordered_counts(const RunSummary& s) {
   return {{Result::kPass, s.pass},        {Result::kFail, s.fail},
@@ -205,8 +203,11 @@ std::string summary_table(const RunReport& run) {
 std::string section_html(const std::string& section, const std::string& title,
                          const std::vector<const CaseReport*>& reports) {
   RunSummary counts;
-  for (const CaseReport* r : reports) counts.add(r->result);
-  const bool open = counts.fail + counts.error + counts.flaky > 0;
+  bool open = false;
+  for (const CaseReport* r : reports) {
+    counts.add(r->result);
+    open = open || needs_reading(r->result);
+  }
   std::string count_text = fmt::format("{} case(s)", reports.size());
   for (const auto& [result, count] : ordered_counts(counts)) {
     if (count > 0 && result != Result::kPass) count_text += fmt::format(" · {} {}", count, result_name(result));
