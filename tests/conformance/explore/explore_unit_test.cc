@@ -7,6 +7,10 @@
 #include <rapidcheck/gtest.h>
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/system_executor.hpp>
 #include <boost/asio/use_future.hpp>
@@ -19,6 +23,7 @@
 #include "conformance/explore/key_space.h"
 #include "conformance/explore/program_generator.h"
 #include "conformance/explore/program_script.h"
+#include "conformance/explore/program_stream.h"
 #include "conformance/explore/request_classes.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/explore/shrinker.h"
@@ -380,6 +385,52 @@ TEST(StreamOracle, AServerThatEndsAConnectionWithRequestsDueFails) {
   oracle.server_closed(1, 3);
   ASSERT_TRUE(oracle.failure());
   EXPECT_EQ(oracle.failure()->rule, "8.2");
+}
+
+// Every program runs once, no more than `at_once` at a time, and a paused
+// stream starts none until the ones in flight are drained.
+TEST(ProgramStream, RunsEveryProgramOnceAndAtMostSoManyAtOnce) {
+  asio::io_context io;
+  int running = 0;
+  int most = 0;
+  std::vector<std::uint64_t> seen;
+  const ProgramStream::Runner runner = [&](const Program&,
+                                           std::uint64_t index) -> asio::awaitable<ProgramRun> {
+    most = std::max(most, ++running);
+    asio::steady_timer wait(co_await asio::this_coro::executor);
+    wait.expires_after(std::chrono::milliseconds(static_cast<int>(index % 3) * 5));
+    co_await wait.async_wait(asio::use_awaitable);
+    --running;
+    ProgramRun run;
+    run.steps = index;
+    co_return run;
+  };
+  GeneratorConfig config;
+  config.max_steps = 3;
+  ProgramStream stream(io.get_executor(), config, 3, runner);
+  bool drained = false;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        while (seen.size() < 20) {
+          const auto finished = co_await stream.next();
+          if (!finished) break;
+          EXPECT_EQ(finished->run.steps, finished->index);
+          seen.push_back(finished->index);
+        }
+        stream.pause();
+        while (const auto finished = co_await stream.next()) seen.push_back(finished->index);
+        drained = stream.in_flight() == 0;
+      },
+      asio::detached);
+  io.run();
+  EXPECT_TRUE(drained);
+  EXPECT_EQ(most, 3);
+  // The programs started, and no more: the 20 taken and those in flight.
+  EXPECT_GE(seen.size(), 20U);
+  EXPECT_LE(seen.size(), 22U);
+  std::sort(seen.begin(), seen.end());
+  for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
 }
 
 TEST(ExploreShrinker, FindsTheOneStepThatMatters) {
