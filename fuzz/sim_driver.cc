@@ -93,7 +93,7 @@ std::string pick_value(FuzzedDataProvider& in) {
 Request pick_request(FuzzedDataProvider& in, std::uint32_t max_frame_len) {
   Request r;
   const int kind = in.ConsumeIntegralInRange<int>(0, 9);
-  r.form = static_cast<BodyForm>(in.ConsumeIntegralInRange<int>(0, 4));
+  r.form = static_cast<BodyForm>(in.ConsumeIntegralInRange<int>(0, kBodyFormCount - 1));
   if (in.ConsumeIntegralInRange<int>(0, 7) == 0) r.status = in.PickValueInArray({1U, 7U});
   switch (kind) {
     case 0:

@@ -70,6 +70,44 @@ std::string body_of(const Request& r, const std::string& key) {
       body += pb_varint_field(kKindField, kind);
       if (r.status != 0) body += pb_varint_field(kStatusField, r.status);
       return body;
+    case BodyForm::kReversedFields:
+      if (r.status != 0) body += pb_varint_field(kStatusField, r.status);
+      if (kind != 0) body += pb_varint_field(kKindField, kind);
+      if (has_value && !r.value.empty()) body += pb_bytes_field(kValueField, r.value);
+      if (!key.empty()) body += pb_bytes_field(kKeyField, key);
+      return body;
+    case BodyForm::kNonMinimalLengths:
+      if (!key.empty()) {
+        body += padded_varint((kKeyField << 3U) | 2U, 1) + padded_varint(key.size(), 2) + key;
+      }
+      if (has_value && !r.value.empty()) {
+        body += padded_varint((kValueField << 3U) | 2U, 2) + padded_varint(r.value.size(), 1) +
+                r.value;
+      }
+      if (kind != 0) body += padded_varint(kKindField << 3U, 3) + pb_varint(kind);
+      if (r.status != 0) body += padded_varint(kStatusField << 3U, 1) + pb_varint(r.status);
+      return body;
+    case BodyForm::kWrongWireTypes:
+      // Field 1 as a varint, 2 as fixed32, 3 as length-delimited, 4 as
+      // fixed64: each is an unknown field (SPEC 4.2), then the real ones.
+      body += pb_varint_field(kKeyField, 7);
+      body += pb_varint((kValueField << 3U) | 5U) + std::string(4, 'v');
+      body += pb_bytes_field(kKindField, "\x02");
+      body += pb_varint((kStatusField << 3U) | 1U) + std::string(8, '\x01');
+      if (!key.empty()) body += pb_bytes_field(kKeyField, key);
+      if (has_value && !r.value.empty()) body += pb_bytes_field(kValueField, r.value);
+      if (kind != 0) body += pb_varint_field(kKindField, kind);
+      if (r.status != 0) body += pb_varint_field(kStatusField, r.status);
+      return body;
+    case BodyForm::kUnknownGroup:
+      // Group 9 holding a key and a kind of its own: all of it is skipped.
+      body += pb_varint((9U << 3U) | 3U) + pb_bytes_field(kKeyField, "decoy") +
+              pb_varint_field(kKindField, 2) + pb_varint((9U << 3U) | 4U);
+      if (!key.empty()) body += pb_bytes_field(kKeyField, key);
+      if (has_value && !r.value.empty()) body += pb_bytes_field(kValueField, r.value);
+      if (kind != 0) body += pb_varint_field(kKindField, kind);
+      if (r.status != 0) body += pb_varint_field(kStatusField, r.status);
+      return body;
   }
   return body;
 }

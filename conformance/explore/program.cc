@@ -23,6 +23,14 @@ std::string_view form_name(BodyForm form) {
       return " +non-minimal varint";
     case BodyForm::kRepeatedFields:
       return " +repeated fields";
+    case BodyForm::kReversedFields:
+      return " +fields reversed";
+    case BodyForm::kNonMinimalLengths:
+      return " +non-minimal tags and lengths";
+    case BodyForm::kWrongWireTypes:
+      return " +known fields with wrong wire types";
+    case BodyForm::kUnknownGroup:
+      return " +unknown group";
   }
   return "";
 }
@@ -43,7 +51,11 @@ constexpr Names<BodyForm> kForms[] = {{BodyForm::kCanonical, "canonical"},
                                       {BodyForm::kUnknownFields, "unknown-fields"},
                                       {BodyForm::kExplicitDefaults, "explicit-defaults"},
                                       {BodyForm::kNonMinimalVarint, "non-minimal-varint"},
-                                      {BodyForm::kRepeatedFields, "repeated-fields"}};
+                                      {BodyForm::kRepeatedFields, "repeated-fields"},
+                                      {BodyForm::kReversedFields, "reversed-fields"},
+                                      {BodyForm::kNonMinimalLengths, "non-minimal-lengths"},
+                                      {BodyForm::kWrongWireTypes, "wrong-wire-types"},
+                                      {BodyForm::kUnknownGroup, "unknown-group"}};
 constexpr Names<FramingClass> kFramings[] = {{FramingClass::kLengthTooSmall, "length-too-small"},
                                              {FramingClass::kLengthTooLarge, "length-too-large"},
                                              {FramingClass::kBadFooter, "bad-footer"}};
@@ -60,6 +72,12 @@ constexpr Names<ShapeKind> kShapes[] = {{ShapeKind::kWhole, "whole"},
                                         {ShapeKind::kByteByByte, "byte-by-byte"},
                                         {ShapeKind::kRandomChunks, "random-chunks"},
                                         {ShapeKind::kSlowDrip, "slow-drip"}};
+
+constexpr Names<ChurnEnd> kChurnEnds[] = {{ChurnEnd::kFin, "fin"},
+                                          {ChurnEnd::kReset, "rst"},
+                                          {ChurnEnd::kMidFrame, "mid-frame"},
+                                          {ChurnEnd::kResetMidFrame, "rst-mid-frame"},
+                                          {ChurnEnd::kUnread, "unread"}};
 
 template <class E, std::size_t N>
 std::string_view lookup_name(const Names<E> (&table)[N], E value) {
@@ -87,6 +105,7 @@ std::string_view name_of(BodyForm form) { return lookup_name(kForms, form); }
 std::string_view name_of(FramingClass framing) { return lookup_name(kFramings, framing); }
 std::string_view name_of(StepAction action) { return lookup_name(kActions, action); }
 std::string_view name_of(ShapeKind shape) { return lookup_name(kShapes, shape); }
+std::string_view name_of(ChurnEnd end) { return lookup_name(kChurnEnds, end); }
 bool parse_name(std::string_view name, RequestOp& out) { return lookup_value(kOps, name, out); }
 bool parse_name(std::string_view name, BodyForm& out) { return lookup_value(kForms, name, out); }
 bool parse_name(std::string_view name, FramingClass& out) {
@@ -96,6 +115,9 @@ bool parse_name(std::string_view name, StepAction& out) {
   return lookup_value(kActions, name, out);
 }
 bool parse_name(std::string_view name, ShapeKind& out) { return lookup_value(kShapes, name, out); }
+bool parse_name(std::string_view name, ChurnEnd& out) {
+  return lookup_value(kChurnEnds, name, out);
+}
 
 StreamShape WriteShape::stream_shape() const {
   switch (kind) {
@@ -142,6 +164,7 @@ std::string describe_request(const Request& r) {
       break;
   }
   if (r.status != 0) text += fmt::format(" status {}", r.status);
+  if (r.tag_last) text += " (tag last)";
   text += form_name(r.form);
   if (r.repeat > 1) text += fmt::format(" x{} (keys suffixed #i)", r.repeat);
   return text;
@@ -172,7 +195,21 @@ std::string describe_step(const Step& s) {
     case StepAction::kReset:
       return c + " reset (RST)";
     case StepAction::kChurn:
-      return fmt::format("open and close {} connections without a byte", s.count);
+      switch (s.churn_end) {
+        case ChurnEnd::kFin:
+          return fmt::format("open and close {} connections without a byte", s.count);
+        case ChurnEnd::kReset:
+          return fmt::format("open and reset (RST) {} connections without a byte", s.count);
+        case ChurnEnd::kMidFrame:
+          return fmt::format("open {} connections, each closed in the middle of a frame", s.count);
+        case ChurnEnd::kResetMidFrame:
+          return fmt::format("open {} connections, each reset (RST) in the middle of a frame",
+                             s.count);
+        case ChurnEnd::kUnread:
+          return fmt::format("open {} connections, each closed after a GET, its answer unread",
+                             s.count);
+      }
+      return "?";
   }
   return "?";
 }

@@ -46,7 +46,12 @@ enum class BodyForm {
   kExplicitDefaults,  // Default-valued fields written out.
   kNonMinimalVarint,  // The kind as a non-minimal varint.
   kRepeatedFields,    // Key and kind written twice: the last occurrence wins.
+  kReversedFields,    // The fields in reverse order: status, kind, value, key.
+  kNonMinimalLengths, // Every tag and length as a non-minimal varint.
+  kWrongWireTypes,    // Fields 1 to 4 first with another wire type (unknown, skipped).
+  kUnknownGroup,      // An unknown group (wire types 3 and 4) holding fields 1 and 3.
 };
+inline constexpr int kBodyFormCount = static_cast<int>(BodyForm::kUnknownGroup) + 1;
 
 // The framing errors of SPEC 6.6.
 enum class FramingClass {
@@ -64,6 +69,10 @@ struct Request {
   BodyForm form = BodyForm::kCanonical;
   FramingClass framing = FramingClass::kLengthTooSmall;  // kFramingError.
   std::uint32_t len = 0;                                 // kFramingError LEN.
+  // The run's tag goes after the logical key instead of before it, so that
+  // the key's first bytes are the logical key's (keys that start with
+  // whitespace or a control character).
+  bool tag_last = false;
   // kPut: when non-zero, the value is cut or padded with 'x' so that the
   // frame's LEN is exactly this (whatever the run's key prefix).
   std::uint32_t fill_len = 0;
@@ -82,7 +91,17 @@ enum class StepAction {
   kHalfClose,   // Shut down the sending side (FIN); read what is due; expect a close.
   kClose,       // Close without reading what is due.
   kReset,       // Close with a reset (RST), dropping what is due.
-  kChurn,       // Open and close `count` connections without sending a byte.
+  kChurn,       // Open `count` connections and end each as `churn_end` says.
+};
+
+// How a churn step ends each of its short-lived connections (SPEC 7.5:
+// however a connection ends, the server releases what it held).
+enum class ChurnEnd {
+  kFin,           // Closed (FIN) without sending a byte.
+  kReset,         // Reset (RST) without sending a byte.
+  kMidFrame,      // Closed (FIN) in the middle of a frame.
+  kResetMidFrame, // Reset (RST) in the middle of a frame.
+  kUnread,        // A request sent, the connection closed without reading the answer.
 };
 
 // How a send step's bytes are cut into writes: one of the stream shapes of
@@ -116,6 +135,7 @@ struct Step {
   std::uint32_t hold = 0;
   int ms = 0;     // kPause, kReadSlowly.
   int count = 0;  // kChurn.
+  ChurnEnd churn_end = ChurnEnd::kFin;  // kChurn.
 };
 
 struct Program {
@@ -130,12 +150,14 @@ std::string_view name_of(BodyForm form);
 std::string_view name_of(FramingClass framing);
 std::string_view name_of(StepAction action);
 std::string_view name_of(ShapeKind shape);
+std::string_view name_of(ChurnEnd end);
 // The inverses of name_of(): false, `out` unchanged, for an unknown name.
 bool parse_name(std::string_view name, RequestOp& out);
 bool parse_name(std::string_view name, BodyForm& out);
 bool parse_name(std::string_view name, FramingClass& out);
 bool parse_name(std::string_view name, StepAction& out);
 bool parse_name(std::string_view name, ShapeKind& out);
+bool parse_name(std::string_view name, ChurnEnd& out);
 
 // The program as numbered lines for people: "3. c2 send [PUT "k" = "v",
 // GET "k"] in one write".

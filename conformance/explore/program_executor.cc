@@ -32,6 +32,12 @@ using Millis = std::chrono::milliseconds;
 
 // Connection numbers in the wire log besides the program's (1, 2, ...).
 constexpr int kChurnConnection = 80;
+// The most connections one churn step opens: enough to pass the 1024
+// connection slots of a server (SPEC 12.3) that leaks one per connection.
+constexpr int kMaxChurn = 2500;
+// Churns up to this many connections end them without waiting for the
+// server (see churn()).
+constexpr int kUnpacedChurn = 100;
 constexpr int kFinalReadConnection = 90;
 // A send that has not finished after this long makes the client read the
 // responses due meanwhile: the server may stop reading while its output
@@ -51,6 +57,9 @@ constexpr int kSlowReads = 20;
 // The pause before the final reads when the client closed a connection in
 // the middle of a frame.
 constexpr Millis kAfterTruncation{50};
+// A connection quiet for this long before a step that finds it closed was
+// closed for being idle, though its idle timeout had not passed (SPEC 9.4).
+constexpr Millis kQuietSpell{1500};
 
 struct Conn {
   int id = 0;
@@ -61,6 +70,10 @@ struct Conn {
   std::string held;                    // Those bytes.
   std::deque<std::pair<ReadEvent, double>> inbox;  // Read while a send was blocked.
   Clock::time_point last_send;
+  // The last byte sent or response read, and how long before the current
+  // step that was: a close after a long quiet spell is judged by 9.4.
+  Clock::time_point last_activity;
+  Clock::duration quiet_before_step{};
   std::uint64_t order = 0;  // When it was opened (the sequential server serves in this order).
   int answered = 0;         // Responses read on it.
   bool queued = false;      // Sequential: opened while another connection was served.
@@ -235,6 +248,19 @@ class Executor {
     });
   }
 
+  // Whether the connection was quiet, before the current step, for long
+  // enough that closing it then would be an early idle close (SPEC 9.4).
+  bool quiet_spell(const Conn& c) const {
+    return c.quiet_before_step >= kQuietSpell && c.quiet_before_step < opts().idle_timeout;
+  }
+
+  // Whether another connection has responses due that it has not read.
+  bool other_unread(const Conn& c) const {
+    return std::any_of(conns_.begin(), conns_.end(), [&](const Conn& o) {
+      return &o != &c && o.state != Conn::State::kNone && !o.due.empty();
+    });
+  }
+
   asio::awaitable<bool> open(Conn& c) {
     ConnectResult r = co_await WireSession::connect(
         opts().endpoint, log_, c.id, opts().response_timeout(), opts().max_frame_bytes);
@@ -254,6 +280,7 @@ class Executor {
     c.state = Conn::State::kOpen;
     c.order = ++order_;
     c.last_send = Clock::now();
+    c.last_activity = c.last_send;
     co_return true;
   }
 
@@ -310,6 +337,7 @@ class Executor {
     if (gap_ms > 0) stats_.judged("9.3");
     if (c.queued) stats_.judged("11.2");
     if (!sequential() && other_holds(c)) stats_.judged("11.3");
+    if (!sequential() && other_unread(c)) stats_.judged("11.4");
     int slow_reads = 0;
     while (!c.due.empty() && !failure_) {
       const Expectation e = c.due.front();
@@ -321,9 +349,18 @@ class Executor {
         if (event.kind == ReadEventKind::kTimeout && other_holds(c) && !sequential()) {
           f->rule = "11.3";
           f->expected += " (another connection stalled in the middle of a frame must not delay it)";
+        } else if (event.kind == ReadEventKind::kTimeout && other_unread(c) && !sequential()) {
+          f->rule = "11.4";
+          f->expected += " (another connection that does not read its responses must not delay it)";
         } else if (is_end(event) && c.state == Conn::State::kHalfClosed) {
           f->rule = "8.2";
           f->expected += " (every request before the client's FIN is answered)";
+        } else if (is_end(event) && quiet_spell(c)) {
+          f->rule = "9.4";
+          f->expected += fmt::format(
+              " (the connection was quiet for {} ms before this step, less than the idle "
+              "timeout: the server must not close it)",
+              std::chrono::duration_cast<Millis>(c.quiet_before_step).count());
         } else if (is_end(event) && gap_ms > 0) {
           f->rule = "9.3";
           f->expected += " (the client is reading its responses: no timeout may close it)";
@@ -339,6 +376,7 @@ class Executor {
         co_return;
       }
       ++c.answered;
+      c.last_activity = Clock::now();
       if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
         const TimeSpent spent(stats_, kStatWaits, "between slow reads");
         co_await pause(Millis(gap_ms));
@@ -423,6 +461,7 @@ class Executor {
     co_await (write_chunks(c, std::move(bytes), std::move(plan), shape.gap, st) &&
               drain_while_writing(c, st));
     c.last_send = Clock::now();
+    c.last_activity = c.last_send;
     co_return st;
   }
 
@@ -468,6 +507,7 @@ class Executor {
     if (s.shape.kind != ShapeKind::kWhole) stats_.judged("2.5");
     if (s.shape.kind == ShapeKind::kSlowDrip) stats_.judged("9.2");
     if (s.hold > 0) stats_.add(kStatShapes, "last bytes held back");
+    if (s.requests.size() > 1 || s.requests.front().repeat > 1) stats_.judged("8.1");
     for (const Request& r : s.requests) {
       count_request(r);
       if (r.op == RequestOp::kFramingError) break;
@@ -537,9 +577,10 @@ class Executor {
     const bool slow = s.shape.stream_shape().gap.count() > 0;
     co_await read_due(c, 0);
     if (failure_) co_return;
-    fail(slow              ? "9.2"
-         : c.answered == 0 ? "7.1"
-                           : "5.7",
+    fail(slow                ? "9.2"
+         : quiet_spell(c)    ? "9.4"
+         : c.answered == 0   ? "7.1"
+                             : "5.7",
          slow ? "a connection that delivers a byte at least every 100 ms is not timed out"
               : "the server reads every valid request it is sent and keeps the connection open",
          st.error);
@@ -597,24 +638,100 @@ class Executor {
     c.session->close();
   }
 
-  asio::awaitable<void> churn(int count) {
-    for (int i = 0; i < count && !failure_; ++i) {
-      ConnectResult r =
-          co_await WireSession::connect(opts().endpoint, log_, kChurnConnection,
-                                        opts().response_timeout(), opts().max_frame_bytes);
+  // A shortage on the client's side (no free local port, no descriptor)
+  // that ends a churn without any fault of the server's.
+  static bool client_shortage(std::error_code code) {
+    return code == std::errc::address_not_available || code == std::errc::too_many_files_open ||
+           code == std::errc::too_many_files_open_in_system ||
+           code == std::errc::no_buffer_space || code == std::errc::not_enough_memory;
+  }
+
+  // Opens `count` short-lived connections and ends each as `end` says.
+  // The server must go on serving (SPEC 7.2, 7.5: the liveness check after
+  // the program asks), and a PUT cut short must not take effect (6.5).
+  asio::awaitable<void> churn(int count, ChurnEnd end) {
+    // Each connection's entries would drown the program's wire log.
+    WireLog quiet;
+    log_.info(kChurnConnection, fmt::format("{} connections ({}), logged here only in sum", count,
+                                            name_of(end)));
+    Request put;
+    put.op = RequestOp::kPut;
+    put.key = "churn";
+    put.value = fmt::format("c{}", step_);
+    const Request one = concrete_copy(put, config_.key_prefix, 0);
+    Request get = one;
+    get.op = RequestOp::kGet;
+    get.value.clear();
+    const bool mid_frame = end == ChurnEnd::kMidFrame || end == ChurnEnd::kResetMidFrame;
+    const std::string bytes =
+        mid_frame ? encode_one(one).substr(0, encode_one(one).size() - 3) : encode_one(get);
+    if (mid_frame) model_.forbid(one.key, one.value, "6.5");
+    stats_.judged("7.5");
+    // Paced: past kUnpacedChurn connections, each ends with a FIN and the
+    // next opens only once the server has closed this one. Unpaced, a
+    // loaded server that has not yet seen thousands of ends would hold
+    // more than its connection slots, and evict (SPEC 12.3) the program's
+    // own idle connections: a legal close taken for a failure. A server
+    // of the sequential profile closes nothing while it serves another
+    // connection, so its churns stay short and unpaced.
+    const bool reset = end == ChurnEnd::kReset || end == ChurnEnd::kResetMidFrame;
+    if (sequential() || reset) count = std::min(count, kUnpacedChurn);
+    const bool paced = count > kUnpacedChurn;
+    int opened = 0;
+    for (; opened < count && !failure_; ++opened) {
+      ConnectResult r = co_await WireSession::connect(opts().endpoint, quiet, kChurnConnection,
+                                                      opts().response_timeout(),
+                                                      opts().max_frame_bytes);
+      if (!r.session && client_shortage(r.code)) {
+        log_.info(kChurnConnection,
+                  fmt::format("the client ran short after {} connections ({}): the churn stops "
+                              "here, which is no fault of the server's",
+                              opened, r.error));
+        break;
+      }
       if (!r.session) {
         fail("7.1", "a new connection is accepted", r.error);
-        co_return;
+        break;
       }
       ++opened_;
-      stats_.add(kStatConnections, "churned (opened and closed without a byte)");
-      r.session->close();
+      stats_.add(kStatConnections, fmt::format("churned, {}", name_of(end)));
+      if (end != ChurnEnd::kFin && end != ChurnEnd::kReset) {
+        // A server that has closed the connection already makes this
+        // write fail; that is judged by the liveness check, not here.
+        const Check sent = co_await r.session->send(bytes, opts().response_timeout());
+        static_cast<void>(sent);
+      }
+      if (reset) {
+        r.session->reset();
+      } else if (!paced) {
+        r.session->close();
+      } else {
+        // The server's close (after its answer, if any) is what paces the
+        // churn; one that does not come within the response timeout ends
+        // the wait, not the program: the liveness check judges the server.
+        r.session->shutdown_send();
+        const Clock::time_point until = Clock::now() + opts().response_timeout();
+        while (Clock::now() < until) {
+          const ReadEvent event = co_await r.session->read_frame(
+              std::chrono::duration_cast<Millis>(until - Clock::now()));
+          if (event.kind != ReadEventKind::kFrame && event.kind != ReadEventKind::kBadBody) break;
+        }
+        r.session->close();
+      }
     }
+    log_.info(kChurnConnection, fmt::format("{} connections opened and ended", opened));
+    // A connection ended in the middle of a frame: give the server a
+    // moment to see the end of its stream before the key is read back.
+    closed_on_partial_ |= mid_frame;
   }
 
   asio::awaitable<void> execute(const Step& s) {
     Conn* c =
         s.conn >= 0 && static_cast<std::size_t>(s.conn) < conns_.size() ? &conns_[s.conn] : nullptr;
+    if (c != nullptr && c->state != Conn::State::kNone) {
+      c->quiet_before_step = Clock::now() - c->last_activity;
+      if (quiet_spell(*c)) stats_.judged("9.4");
+    }
     switch (s.action) {
       case StepAction::kSend:
         if (c != nullptr && !s.requests.empty()) co_await do_send(*c, s);
@@ -634,7 +751,11 @@ class Executor {
       case StepAction::kPause:
         {
           const TimeSpent spent(stats_, kStatWaits, "pause steps");
-          co_await pause(Millis(std::clamp(s.ms, 0, 1000)));
+          // Under 55% of the idle timeout: ready() replaces a connection
+          // idle for 60% of it.
+          const int longest = static_cast<int>(
+              std::max<long long>(1000, opts().idle_timeout.count() * 55 / 100));
+          co_await pause(Millis(std::clamp(s.ms, 0, longest)));
         }
         break;
       case StepAction::kHalfClose:
@@ -655,6 +776,7 @@ class Executor {
                                                    c->partial ? " mid-frame" : ""));
           abandon(*c);
           if (s.action == StepAction::kReset) {
+            stats_.judged("7.4");  // The liveness check after the program asks.
             c->session->reset();
           } else {
             c->session->close();
@@ -662,7 +784,7 @@ class Executor {
         }
         break;
       case StepAction::kChurn:
-        co_await churn(std::clamp(s.count, 0, 200));
+        co_await churn(std::clamp(s.count, 0, kMaxChurn), s.churn_end);
         break;
     }
   }

@@ -48,54 +48,144 @@ class Generator : private Draws {
     return s;
   }
 
+  // One character for edge text: mostly letters of both cases and digits,
+  // now and then whitespace, a control character, U+0000 or a multi-byte
+  // code point (2, 3 and 4 bytes, a combining mark, a zero-width space,
+  // U+FEFF, U+FFFD).
+  std::string edge_char() {
+    static const char* const kSpecial[] = {" ",  "\t", "\r", "\n",  "\x01", "\x1b", "\x7f",
+                                           "\xc3\xa9", "\xcc\x81", "\xe6\x97\xa5",
+                                           "\xe2\x80\x8b", "\xef\xbb\xbf", "\xef\xbf\xbd",
+                                           "\xf0\x9f\x98\x80", "\xc2\xa0"};
+    const int roll = uniform(0, 99);
+    if (roll < 40) return std::string(1, static_cast<char>('a' + uniform(0, 25)));
+    if (roll < 60) return std::string(1, static_cast<char>('A' + uniform(0, 25)));
+    if (roll < 75) return std::string(1, static_cast<char>('0' + uniform(0, 9)));
+    if (roll < 80) return std::string(1, '\0');
+    return kSpecial[uniform(0, static_cast<int>(std::size(kSpecial)) - 1)];
+  }
+  std::string edge_text(int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += edge_char();
+    return s;
+  }
+  // `text` with `piece` inserted at a random byte offset that does not
+  // cut a UTF-8 sequence.
+  std::string insert_at_random(std::string text, const std::string& piece) {
+    std::vector<std::size_t> starts;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+      if (i == text.size() || (static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) {
+        starts.push_back(i);
+      }
+    }
+    const std::size_t at = starts[static_cast<std::size_t>(uniform(0, static_cast<int>(starts.size()) - 1))];
+    return text.insert(at, piece);
+  }
+
+  void add_key(std::string text, bool tag_last = false) { keys_.push_back({std::move(text), tag_last}); }
+
+  // Key families: keys a store that does not keep keys byte for byte
+  // (SPEC 5.9) would merge. Each family is generated, not listed: edge
+  // text, then variants of it that differ only in what such a store
+  // drops (case, whitespace at an end, a line ending, what follows a
+  // U+0000, a composed or decomposed accent, the bytes past a long prefix).
   void make_key_pool() {
     const int families = uniform(1, 4);
     for (int f = 0; f < families; ++f) {
+      const std::string base = "k" + edge_text(uniform(1, 6));
       switch (uniform(0, 11)) {
         case 0:
-          keys_.push_back("");
+          add_key("");  // Shared with every client: judged by form only.
           break;
-        case 1:
-          keys_.push_back(std::string("a\0b", 3));
-          keys_.push_back(std::string("a\0c", 3));
+        case 1: {
+          // U+0000 anywhere: a store that cuts at it merges these.
+          const std::string cut = insert_at_random(base, std::string(1, '\0'));
+          add_key(cut + "a");
+          add_key(cut + "b");
           break;
-        case 2:
-          keys_.push_back("\xc3\xa9t\xc3\xa9");
-          keys_.push_back("e\xcc\x81t\xc3\xa9");
+        }
+        case 2: {
+          // One word, composed and decomposed (NFC and NFD).
+          const std::string word = ascii(uniform(0, 3));
+          add_key(word + "\xc3\xa9t\xc3\xa9" + word);
+          add_key(word + "e\xcc\x81t\xc3\xa9" + word);
           break;
-        case 3:
-          keys_.push_back("Key");
-          keys_.push_back("key");
+        }
+        case 3: {
+          // Case: the text and the text with every ASCII letter's case swapped.
+          std::string swapped = base;
+          for (char& c : swapped) {
+            if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+            else if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+          }
+          add_key(base);
+          add_key(swapped);
           break;
+        }
         case 4: {
-          // Long keys sharing a prefix: they collide in a store that cuts keys.
-          const int len = pick(std::vector<int>{200, 250, 255, 256, 300, 600, 1100});
+          // Long keys sharing a prefix: they collide in a store that cuts
+          // keys or tells them apart by a prefix.
+          const int len = pick(std::vector<int>{200, 250, 255, 256, 257, 300, 600, 1024, 1025, 1100});
           const std::string common = ascii(len);
-          keys_.push_back(common + "1");
-          keys_.push_back(common + "2");
+          add_key(common + "1");
+          add_key(common + "2");
           break;
         }
         case 5:
-          keys_.push_back("k@EOF@");
+          add_key(insert_at_random(base, "@EOF@"));
           break;
         case 6:
-          keys_.push_back("\xe6\x97\xa5\xe6\x9c\xac\xf0\x9f\x98\x80");
+          add_key(base);
           break;
-        case 7:
-          keys_.push_back("k ");
-          keys_.push_back("k");
+        case 7: {
+          // Whitespace at one end, and the same key without it; the run's
+          // tag goes at the other end.
+          const std::string space = pick(std::vector<std::string>{" ", "\t", "\r\n", "  ", "\n"});
+          const bool leading = chance(0.5);
+          add_key(leading ? space + base : base + space, leading);
+          add_key(base, leading);
           break;
+        }
+        case 8: {
+          // A line ending inside, as CR LF and as LF.
+          const std::string crlf = insert_at_random(base, "\r\n");
+          std::string lf = crlf;
+          lf.erase(lf.find("\r\n"), 1);
+          add_key(crlf);
+          add_key(lf);
+          break;
+        }
+        case 9: {
+          // A control character at the start (the tag then goes last) or
+          // anywhere else, and the key without it.
+          const std::string control = pick(std::vector<std::string>{"\x01", "\x1b", "\x7f", "\t", "\x0b"});
+          if (chance(0.5)) {
+            add_key(control + base, true);
+            add_key(base, true);
+          } else {
+            add_key(insert_at_random(base, control));
+            add_key(base);
+          }
+          break;
+        }
         default:
-          keys_.push_back(fmt::format("k{}", ascii(uniform(1, 3))));
+          add_key(fmt::format("k{}", ascii(uniform(1, 3))));
           break;
       }
     }
-    if (keys_.size() < 2) keys_.push_back(fmt::format("k{}", ascii(2)));
+    if (keys_.size() < 2) add_key(fmt::format("k{}", ascii(2)));
   }
 
-  std::string key() {
-    if (chance(0.02)) return std::string(kBadUtf8[uniform(0, 3)]) + "k";
-    return pick(keys_);
+  // A key for a request: from the program's families, now and then invalid
+  // UTF-8 (a bad body, SPEC 4.3).
+  void key(Request& r) {
+    if (chance(0.02)) {
+      r.key = std::string(kBadUtf8[uniform(0, 3)]) + "k";
+      return;
+    }
+    const LogicalKey& k = pick(keys_);
+    r.key = k.text;
+    r.tag_last = k.tag_last;
   }
 
   std::string value(Request& r) {
@@ -109,7 +199,22 @@ class Generator : private Draws {
       case 3:
         return fmt::format("v\xc3\xa4rde{}", tag);
       case 4:
-        return std::string("v\0", 2) + tag;
+        return insert_at_random("v" + edge_text(uniform(0, 4)) + tag, std::string(1, '\0'));
+      case 8: {
+        // Line endings, whitespace at either end, control characters: a
+        // store that converts, trims or strips changes the value (5.9).
+        const std::string text = "v" + edge_text(uniform(0, 4)) + tag;
+        switch (uniform(0, 3)) {
+          case 0:
+            return insert_at_random(text, "\r\n");
+          case 1:
+            return " " + text + pick(std::vector<std::string>{" ", "\t", "\r\n", "\n"});
+          case 2:
+            return insert_at_random(text, "\r");
+          default:
+            return text + edge_text(uniform(1, 6));
+        }
+      }
       case 5:
         if (chance(0.3)) return std::string(kBadUtf8[uniform(0, 3)]) + tag;
         return fmt::format("v{}", tag);
@@ -134,8 +239,8 @@ class Generator : private Draws {
   }
 
   BodyForm form() {
-    if (!chance(0.25)) return BodyForm::kCanonical;
-    return static_cast<BodyForm>(uniform(1, 4));
+    if (!chance(0.3)) return BodyForm::kCanonical;
+    return static_cast<BodyForm>(uniform(1, kBodyFormCount - 1));
   }
 
   Request request() {
@@ -144,18 +249,25 @@ class Generator : private Draws {
     r.form = form();
     if (roll < 44) {
       r.op = RequestOp::kPut;
-      r.key = key();
+      key(r);
       r.value = value(r);
       if (chance(0.05)) r.status = chance(0.5) ? 1 : 7;
-    } else if (roll < 88) {
+    } else if (roll < 86) {
       r.op = RequestOp::kGet;
-      r.key = key();
+      key(r);
       if (chance(0.05)) r.value = fmt::format("g{}", ++values_);
       if (chance(0.05)) r.status = chance(0.5) ? 1 : 7;
-    } else if (roll < 95) {
+    } else if (roll < 93) {
       r.op = RequestOp::kOtherKind;
       r.kind = pick(std::vector<std::uint32_t>{0, 2, 4, 5, 100, 0xFFFFFFFFU});
-      if (chance(0.3)) r.key = key();
+      if (chance(0.3)) key(r);
+    } else if (roll < 97) {
+      // A bad body whose PUT fields come first: it must have no effect.
+      r.op = RequestOp::kSpoiledPut;
+      key(r);
+      r.value = fmt::format("s{}", ++values_);
+      r.tail = static_cast<std::uint32_t>(uniform(0, static_cast<int>(kSpoiledTailCount) - 1));
+      r.form = chance(0.5) ? BodyForm::kCanonical : r.form;
     } else {
       r.op = RequestOp::kGarbageBody;
       r.value = kGarbageBodies[uniform(0, 4)];
@@ -182,7 +294,7 @@ class Generator : private Draws {
         break;
       default:
         r.framing = FramingClass::kBadFooter;
-        r.key = key();
+        key(r);
         r.value = fmt::format("bf{}", ++values_);
         break;
     }
@@ -289,7 +401,9 @@ class Generator : private Draws {
     s.conn = (current_ + 1) % config_.connections;
     Request r;
     r.op = chance(0.5) ? RequestOp::kPut : RequestOp::kGet;
-    r.key = pick(keys_);
+    const LogicalKey& k = pick(keys_);
+    r.key = k.text;
+    r.tag_last = k.tag_last;
     r.value = r.op == RequestOp::kPut ? fmt::format("q{}", ++values_) : "";
     s.requests.push_back(r);
     p.steps.push_back(s);
@@ -318,6 +432,10 @@ class Generator : private Draws {
     gets.requests[0].value.clear();
     gets.requests[0].repeat = static_cast<std::uint32_t>(uniform(6, 16));
     p.steps.push_back(gets);
+    // Concurrent profile: half the time nothing is read now, and the steps
+    // that follow use the other connections while this one's output is
+    // backed up (SPEC 11.4: a slow reader delays no one else).
+    if (config_.profile == Profile::kConcurrent && chance(0.5)) return;
     Step read;
     read.action = StepAction::kReadSlowly;
     read.conn = conn;
@@ -354,7 +472,15 @@ class Generator : private Draws {
       s.ms = uniform(1, 60);
     } else if (roll < 850) {
       s.action = StepAction::kPause;
-      s.ms = chance(0.4) ? uniform(230, 450) : uniform(5, 120);
+      // Now and then a pause of seconds, below the idle timeout (the
+      // executor keeps it under 55% of it): a connection used before and
+      // after must still be open (SPEC 9.4). Four programs run at once
+      // against a concurrent server, so the others go on meanwhile.
+      const int length = uniform(0, 199);
+      const int long_pauses = config_.profile == Profile::kConcurrent ? 4 : 1;
+      s.ms = length < long_pauses ? uniform(2100, 5400)
+             : length < 80        ? uniform(230, 450)
+                                  : uniform(5, 120);
     } else if (roll < 900) {
       s.action = StepAction::kHalfClose;
     } else if (roll < 940) {
@@ -362,8 +488,15 @@ class Generator : private Draws {
     } else if (roll < 965) {
       s.action = StepAction::kReset;
     } else if (roll < 985) {
+      // Short-lived connections ended every way; now and then more than a
+      // server's 1024 connection slots (SPEC 7.5, 12.3), to expose a leak.
       s.action = StepAction::kChurn;
-      s.count = chance(0.3) ? uniform(60, 80) : uniform(1, 5);
+      s.churn_end = static_cast<ChurnEnd>(uniform(0, 4));
+      const int size = uniform(0, 99);
+      s.count = size < 6 ? uniform(1100, 2500) : size < 30 ? uniform(60, 80) : uniform(1, 5);
+      // Thousands are ended with a FIN (the executor paces them by the
+      // server's close), most of them in the middle of a frame.
+      if (s.count > 1000) s.churn_end = chance(0.8) ? ChurnEnd::kMidFrame : ChurnEnd::kUnread;
     } else {
       s.action = StepAction::kRead;
     }
@@ -378,7 +511,11 @@ class Generator : private Draws {
   void next_connection() { current_ = (current_ + 1) % std::max(1, config_.connections); }
 
   const GeneratorConfig& config_;
-  std::vector<std::string> keys_;
+  struct LogicalKey {
+    std::string text;
+    bool tag_last = false;
+  };
+  std::vector<LogicalKey> keys_;
   int values_ = 0;
   int current_ = 0;
 };

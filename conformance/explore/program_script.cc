@@ -56,6 +56,7 @@ json request_json(const Request& r) {
   }
   if (r.fill_len != 0) j["fill_len"] = r.fill_len;
   if (r.op == RequestOp::kSpoiledPut) j["tail"] = r.tail;
+  if (r.tag_last) j["tag_last"] = true;
   if (r.repeat > 1) j["repeat"] = r.repeat;
   return j;
 }
@@ -72,6 +73,7 @@ Request request_from(const json& j) {
   r.len = j.value("len", 0U);
   r.fill_len = j.value("fill_len", 0U);
   r.tail = j.value("tail", 0U);
+  r.tag_last = j.value("tag_last", false);
   if (r.tail >= kSpoiledTailCount) throw std::invalid_argument("tail out of range");
   r.repeat = std::max(1U, j.value("repeat", 1U));
   return r;
@@ -85,6 +87,7 @@ json step_json(const Step& s) {
       return j;
     case StepAction::kChurn:
       j["count"] = s.count;
+      if (s.churn_end != ChurnEnd::kFin) j["end"] = name_of(s.churn_end);
       return j;
     default:
       break;
@@ -113,6 +116,7 @@ Step step_from(const json& j) {
   if (s.conn < 0 || s.conn > 63) throw std::invalid_argument("conn must be 1..64");
   s.ms = j.value("ms", 0);
   s.count = j.value("count", 0);
+  s.churn_end = value_of<ChurnEnd>(j.value("end", std::string("fin")), "churn end");
   s.hold = j.value("hold", 0U);
   if (j.contains("shape")) {
     const json& shape = j["shape"];

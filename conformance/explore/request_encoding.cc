@@ -35,9 +35,9 @@ std::string request_key(const Request& request, std::string_view prefix, std::ui
   if (request.key.empty() && request.op != RequestOp::kPut && request.op != RequestOp::kGet) {
     return {};
   }
-  std::string key = std::string(prefix) + request.key;
+  std::string key = request.key;
   if (request.repeat > 1) key += fmt::format("#{}", copy);
-  return key;
+  return request.tag_last ? key + "/" + std::string(prefix) : std::string(prefix) + key;
 }
 
 std::string encode_request(const Request& request, std::string_view prefix) {

@@ -150,6 +150,14 @@ std::optional<ExploreFailure> SpecModel::judge(const Expectation& e, const ReadE
                                                const std::vector<const Expectation*>& later) {
   tally_.judged(e.rule);
   tally_.judged("5.7");
+  if (event.kind == ReadEventKind::kFrame) {
+    // A response decoded as a frame (2.1) holding a message (4.1) of the
+    // kind its request calls for (4.6).
+    tally_.judged("2.1");
+    tally_.judged("4.1");
+    tally_.judged("4.6");
+  }
+  if (e.op == RequestOp::kGarbageBody) tally_.judged("4.4");
   if (has_footer(e.key) || has_footer(e.value)) tally_.judged("2.4");
   if (!fits(e, event)) {
     ExploreFailure f{e.rule, Level::kMust, e.step,
@@ -190,6 +198,12 @@ std::optional<ExploreFailure> SpecModel::judge_get(const Expectation& e, const R
   if (tainted_.count(e.key)) return std::nullopt;
   if (const auto forbidden = forbidden_.find(e.key); forbidden != forbidden_.end()) {
     for (const auto& [value, rule] : forbidden->second) tally_.judged(rule);
+    tally_.judged("6.7");
+  }
+  if (seen) {
+    tally_.judged("5.9");  // The value read back is one written, byte for byte.
+  } else {
+    tally_.judged("5.3");
   }
   if (seen) {
     if (auto f = value_from_nowhere(e, *seen)) return f;
@@ -228,11 +242,13 @@ std::optional<ExploreFailure> SpecModel::check_histories() const {
   for (const auto& [key, ops] : history_) {
     if (tainted_.count(key) || ops.size() > kMaxRegisterOps) continue;
     tally_.judged("10.1");
+    tally_.judged("10.4");  // Each connection's requests take effect in order.
     const int first_client = ops.front().client;
     if (std::any_of(ops.begin(), ops.end(),
                     [first_client](const RegisterOp& op) { return op.client != first_client; })) {
       tally_.judged("5.8");
       tally_.judged("10.2");
+      tally_.judged("10.3");
     }
     const LinearizabilityResult result =
         check_register_history(ops, std::nullopt, OrderRule::kClientOrder);

@@ -56,6 +56,7 @@ asio::awaitable<ConnectResult> WireSession::connect(const tcp::endpoint& to, Wir
   } else if (const auto [ec] = std::get<0>(outcome); ec) {
     result.error = fmt::format("connect to {}:{} failed: {}", to.address().to_string(), to.port(),
                                ec.message());
+    result.code = std::error_code(ec.value(), std::system_category());
   }
   if (!result.error.empty()) {
     log.info(id, result.error);

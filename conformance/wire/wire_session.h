@@ -25,6 +25,10 @@ class WireSession;
 struct ConnectResult {
   std::unique_ptr<WireSession> session;
   std::string error;  // Set when session is null.
+  // The socket error behind `error`, if any (none for a timeout): a caller
+  // tells the client's own shortages (no free local port, no descriptor)
+  // from a server that refuses.
+  std::error_code code;
 };
 
 class WireSession {
