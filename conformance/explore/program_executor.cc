@@ -70,9 +70,8 @@ struct Conn {
   std::string held;                    // Those bytes.
   std::deque<std::pair<ReadEvent, double>> inbox;  // Read while a send was blocked.
   Clock::time_point last_send;
-  // The last byte sent or response read, and how long before the current
-  // step that was: a close after a long quiet spell is judged by 9.4.
-  Clock::time_point last_activity;
+  // How long before the current step the client last sent a byte: a close
+  // after a long quiet spell is judged by 9.4.
   Clock::duration quiet_before_step{};
   std::uint64_t order = 0;  // When it was opened (the sequential server serves in this order).
   int answered = 0;         // Responses read on it.
@@ -251,7 +250,7 @@ class Executor {
   // Whether the connection was quiet, before the current step, for long
   // enough that closing it then would be an early idle close (SPEC 9.4).
   bool quiet_spell(const Conn& c) const {
-    return c.quiet_before_step >= kQuietSpell && c.quiet_before_step < opts().idle_timeout;
+    return c.quiet_before_step >= kQuietSpell && c.quiet_before_step < opts().idle_timeout / 2;
   }
 
   // Whether another connection has responses due that it has not read.
@@ -280,7 +279,6 @@ class Executor {
     c.state = Conn::State::kOpen;
     c.order = ++order_;
     c.last_send = Clock::now();
-    c.last_activity = c.last_send;
     co_return true;
   }
 
@@ -376,7 +374,6 @@ class Executor {
         co_return;
       }
       ++c.answered;
-      c.last_activity = Clock::now();
       if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
         const TimeSpent spent(stats_, kStatWaits, "between slow reads");
         co_await pause(Millis(gap_ms));
@@ -461,21 +458,25 @@ class Executor {
     co_await (write_chunks(c, std::move(bytes), std::move(plan), shape.gap, st) &&
               drain_while_writing(c, st));
     c.last_send = Clock::now();
-    c.last_activity = c.last_send;
     co_return st;
   }
 
   // Makes `c` ready for a send: open, not half-closed, not idle so long
   // that the server may have timed it out (SPEC 9.1).
-  asio::awaitable<bool> ready(Conn& c) {
-    if (c.state == Conn::State::kOpen &&
-        Clock::now() - c.last_send > opts().idle_timeout * 6 / 10) {
-      log_.info(c.id, "idle for over 60% of the idle timeout: closed and reopened");
-      co_await read_due(c, 0);
-      if (failure_) co_return false;
-      abandon(c);
-      c.session->close();
+  // Gives up a connection that has sent nothing for 60% of the idle
+  // timeout: the server may close it before the step ends (SPEC 9.1), so
+  // neither its answers still due nor its end can be judged any more.
+  void retire_if_idle(Conn& c) {
+    if (c.state == Conn::State::kNone || Clock::now() - c.last_send <= opts().idle_timeout * 6 / 10) {
+      return;
     }
+    log_.info(c.id, "sent nothing for over 60% of the idle timeout: given up, its answers unjudged");
+    abandon(c);
+    c.session->close();
+  }
+
+  asio::awaitable<bool> ready(Conn& c) {
+    retire_if_idle(c);
     if (c.state == Conn::State::kHalfClosed && !may_read(c)) {
       // The sequential server has not served it yet, and may not before
       // the idle timeout (SPEC 11.2): give it up rather than wait.
@@ -729,7 +730,8 @@ class Executor {
     Conn* c =
         s.conn >= 0 && static_cast<std::size_t>(s.conn) < conns_.size() ? &conns_[s.conn] : nullptr;
     if (c != nullptr && c->state != Conn::State::kNone) {
-      c->quiet_before_step = Clock::now() - c->last_activity;
+      retire_if_idle(*c);
+      c->quiet_before_step = Clock::now() - c->last_send;
       if (quiet_spell(*c)) stats_.judged("9.4");
     }
     switch (s.action) {
@@ -754,7 +756,7 @@ class Executor {
           // Under 55% of the idle timeout: ready() replaces a connection
           // idle for 60% of it.
           const int longest = static_cast<int>(
-              std::max<long long>(1000, opts().idle_timeout.count() * 55 / 100));
+              std::max<long long>(1, opts().idle_timeout.count() * 55 / 100));
           co_await pause(Millis(std::clamp(s.ms, 0, longest)));
         }
         break;
@@ -799,6 +801,8 @@ class Executor {
     std::sort(live.begin(), live.end(),
               [](const Conn* a, const Conn* b) { return a->order < b->order; });
     for (Conn* c : live) {
+      retire_if_idle(*c);
+      if (c->state == Conn::State::kNone) continue;
       const bool truncated = c->partial.has_value();
       if (truncated && c->state == Conn::State::kOpen) {
         // End the stream inside the frame and wait for the server's close:

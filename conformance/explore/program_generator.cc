@@ -478,7 +478,7 @@ class Generator : private Draws {
       // against a concurrent server, so the others go on meanwhile.
       const int length = uniform(0, 199);
       const int long_pauses = config_.profile == Profile::kConcurrent ? 4 : 1;
-      s.ms = length < long_pauses ? uniform(2100, 5400)
+      s.ms = length < long_pauses ? uniform(2100, 4500)
              : length < 80        ? uniform(230, 450)
                                   : uniform(5, 120);
     } else if (roll < 900) {
