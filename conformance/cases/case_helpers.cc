@@ -68,6 +68,28 @@ CaseFn put_get_case(std::string name, std::string value) {
   return [name, value](CaseContext& ctx) { return put_get_run(ctx, name, value); };
 }
 
+asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx, std::vector<KeyValue> entries) {
+  std::unique_ptr<WireSession> c;
+  KV_CHECK(co_await ctx.open(c));
+  std::size_t largest = 0;
+  for (const KeyValue& entry : entries) {
+    largest = std::max(largest, entry.key.size() + entry.value.size());
+  }
+  const auto timeout =
+      largest > 4096 ? ctx.options().bulk_timeout() : ctx.options().response_timeout();
+  for (const KeyValue& entry : entries) {
+    KV_CHECK(co_await c->send(encode_frame_to_string(make_put(entry.key, entry.value)), timeout));
+    KV_CHECK(
+        co_await expect_response(*c, make_put_ack(), "ack of the PUT of " + entry.name, timeout));
+  }
+  for (const KeyValue& entry : entries) {
+    KV_CHECK(co_await c->send(encode_frame_to_string(make_get(entry.key)), timeout));
+    KV_CHECK(co_await expect_response(*c, make_get_hit(entry.key, entry.value),
+                                      "GET of " + entry.name + " (its own value)", timeout));
+  }
+  co_return std::nullopt;
+}
+
 std::size_t value_size_for_put_len(std::string_view key, std::uint32_t len) {
   // BODY = key field + value field + kind field (18 03); LEN = BODY + 5.
   const std::size_t key_field = key.empty() ? 0 : 1 + pb_varint_size(key.size()) + key.size();

@@ -46,6 +46,19 @@ boost::asio::awaitable<Check> put_and_get_back(CaseContext& ctx, std::string key
 // SKIP when the PUT frame exceeds --max-frame-bytes.
 CaseFn put_get_case(std::string name, std::string value);
 
+// One key and the value stored under it, for cases that write several.
+struct KeyValue {
+  std::string key;
+  std::string value;
+  std::string name;  // For the report, e.g. "the key of 65,536 bytes".
+};
+
+// PUTs every entry, then GETs every entry back, on one connection, each
+// frame in a write of its own: each GET must return its own key and value
+// byte for byte, so keys a server conflates and values it alters fail.
+boost::asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx,
+                                                   std::vector<KeyValue> entries);
+
 // The value size that makes PUT key=value a frame whose LEN is exactly
 // `len`, or 0 if no value size does.
 std::size_t value_size_for_put_len(std::string_view key, std::uint32_t len);

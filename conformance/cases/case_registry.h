@@ -101,19 +101,29 @@ class SectionCases {
 // Every case, built once.
 const CaseRegistry& all_cases();
 
-// One function per file of conformance/cases/, named after its section.
+// One function per file of conformance/cases/, named after its section or,
+// for a file that holds one rule of a section, after that rule's topic.
 void register_framing_cases(CaseRegistry& registry);      // SPEC 2
 void register_limits_cases(CaseRegistry& registry);       // SPEC 3
 void register_message_cases(CaseRegistry& registry);      // SPEC 4
 void register_semantics_cases(CaseRegistry& registry);    // SPEC 5
+void register_exact_storage_cases(CaseRegistry& registry);  // SPEC 5.9
 void register_errors_cases(CaseRegistry& registry);       // SPEC 6
+void register_rejected_request_cases(CaseRegistry& registry);  // SPEC 6.7
 void register_lifecycle_cases(CaseRegistry& registry);    // SPEC 7
+void register_connection_churn_cases(CaseRegistry& registry);  // SPEC 7.5
 void register_pipelining_cases(CaseRegistry& registry);   // SPEC 8
 void register_timeouts_cases(CaseRegistry& registry);     // SPEC 9
+void register_idle_timeout_cases(CaseRegistry& registry);  // SPEC 9.4
 void register_consistency_cases(CaseRegistry& registry);  // SPEC 10
+void register_order_of_effect_cases(CaseRegistry& registry);  // SPEC 10.4
 void register_server_model_cases(CaseRegistry& registry); // SPEC 11
+void register_slow_reader_isolation_cases(CaseRegistry& registry);  // SPEC 11.4
 void register_shutdown_cases(CaseRegistry& registry);     // SPEC 12
 // One case per vector of spec/vectors, whatever its section.
 void register_vector_cases(CaseRegistry& registry);
+// One companion case per vector of section 4 whose expected response a
+// wrong parse could give too (vector_companions.h).
+void register_vector_companion_cases(CaseRegistry& registry);
 
 }  // namespace kv

@@ -167,37 +167,6 @@ std::string three_mib_value() {
   return value;
 }
 
-// One key and the value stored under it, for cases that write several.
-struct KeyValue {
-  std::string key;
-  std::string value;
-  std::string name;  // For the report, e.g. "the key of 65,536 bytes".
-};
-
-// PUTs every entry, then GETs every entry back, on one connection: each
-// GET must return its own value, so keys a server conflates fail.
-asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx, std::vector<KeyValue> entries) {
-  std::unique_ptr<WireSession> c;
-  KV_CHECK(co_await ctx.open(c));
-  std::size_t largest = 0;
-  for (const KeyValue& entry : entries) {
-    largest = std::max(largest, entry.key.size() + entry.value.size());
-  }
-  const auto timeout =
-      largest > 4096 ? ctx.options().bulk_timeout() : ctx.options().response_timeout();
-  for (const KeyValue& entry : entries) {
-    KV_CHECK(co_await c->send(encode_frame_to_string(make_put(entry.key, entry.value)), timeout));
-    KV_CHECK(
-        co_await expect_response(*c, make_put_ack(), "ack of the PUT of " + entry.name, timeout));
-  }
-  for (const KeyValue& entry : entries) {
-    KV_CHECK(co_await c->send(encode_frame_to_string(make_get(entry.key)), timeout));
-    KV_CHECK(co_await expect_response(*c, make_get_hit(entry.key, entry.value),
-                                      "GET of " + entry.name + " (its own value)", timeout));
-  }
-  co_return std::nullopt;
-}
-
 std::string with_nul(std::string_view before, std::string_view after) {
   std::string text(before);
   text.push_back('\0');

@@ -24,6 +24,7 @@
 #include "conformance/cases/expectations.h"
 #include "conformance/wire/messages.h"
 #include "conformance/rules/spec_vectors.h"
+#include "conformance/rules/vector_ambiguity.h"
 #include "conformance/wire/stream_shapes.h"
 
 namespace kv {
@@ -172,15 +173,6 @@ asio::awaitable<Verdict> vector_run(CaseContext& ctx, const SpecVector& vector, 
   co_return passed();
 }
 
-// "framing/split-at-3" becomes "vector-framing-split-at-3".
-std::string slug_of(const std::string& id) {
-  std::string slug = "vector-" + id;
-  for (char& c : slug) {
-    if (c == '/') c = '-';
-  }
-  return slug;
-}
-
 }  // namespace
 
 void register_vector_cases(CaseRegistry& registry) {
@@ -197,7 +189,7 @@ void register_vector_cases(CaseRegistry& registry) {
     if (plan.end == StreamEnd::kClean) needs.push_back("5.3/miss");
     if (plan.frames > 1) needs.push_back("2.5/coalesced");
     if (!vector.splits.empty()) needs.push_back("2.5/split-every-offset");
-    const std::string id = fmt::format("{}/{}", vector.rule, slug_of(vector.id));
+    const std::string id = vector_case_id(vector);
     // A vector's own case must not need itself.
     std::erase(needs, id);
     registry.add({

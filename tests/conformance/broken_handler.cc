@@ -4,6 +4,7 @@
 
 #include "codec/frame_format.h"
 #include "codec/message_builders.h"
+#include "text_rewrites.h"
 
 namespace kv {
 namespace {
@@ -20,6 +21,21 @@ bool is_ascii(const std::string& text) {
 // U+0000, as a C string would hold it.
 std::string up_to_nul(const std::string& key) {
   return key.substr(0, key.find('\0'));
+}
+
+// The key the exact-storage flaws store and look up in place of `key`
+// (SPEC 5.9), or std::nullopt under every other flaw.
+std::optional<std::string> rewritten_key(Flaw flaw, const std::string& key) {
+  switch (flaw) {
+    case Flaw::kFoldKeyCase:
+      return fold_ascii_case(key);
+    case Flaw::kTrimKeyWhitespace:
+      return trim_ascii_whitespace(key);
+    case Flaw::kNfcKeys:
+      return small_nfc(key);
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -80,6 +96,9 @@ HandlerReply BrokenHandler::handle_other_kind(const Message& request) const {
 }
 
 std::optional<std::string> BrokenHandler::lookup(const std::string& key) {
+  if (const std::optional<std::string> rewritten = rewritten_key(flaw_, key)) {
+    return store_.get(*rewritten);
+  }
   if (flaw_ == Flaw::kTruncateLongKeys && key.size() > kKeptKeyBytes) {
     return store_.get(key.substr(0, kKeptKeyBytes));
   }
@@ -111,6 +130,14 @@ void BrokenHandler::store_value(const std::string& key, const std::string& value
   }
   if (flaw_ == Flaw::kNulTerminatedKeys) {
     store_.put(up_to_nul(key), value);
+    return;
+  }
+  if (const std::optional<std::string> rewritten = rewritten_key(flaw_, key)) {
+    store_.put(*rewritten, value);
+    return;
+  }
+  if (flaw_ == Flaw::kCrlfToLfValues) {
+    store_.put(key, crlf_to_lf(value));
     return;
   }
   switch (flaw_) {

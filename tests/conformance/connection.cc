@@ -42,6 +42,11 @@ constexpr std::chrono::milliseconds kInputOnlyTimeout{1000};
 constexpr std::chrono::milliseconds kMidFrameTimeout{80};
 // The read-frame-limit flaw handles this many frames of one read.
 constexpr std::size_t kReadFrameLimit = 4096;
+// The leak-slot-on-error-paths flaw's connection slots (kvserver's default
+// --max-connections).
+constexpr int kConnectionSlots = 1024;
+// The idle-timeout-2s flaw's idle timeout (SPEC 9.1 states 10 s).
+constexpr std::chrono::milliseconds kShortIdleTimeout{2000};
 
 // How each response is sent: sigpipe-kills lets a write to a reset peer
 // raise SIGPIPE, which kills the process.
@@ -96,6 +101,7 @@ bool ServerContext::has_live_connection() {
 
 void Connection::run() {
   if (flaw_ == Flaw::kAcceptLimit && ++context_.accepted > kAcceptedConnections) return;
+  if (flaw_ == Flaw::kLeakSlotOnErrorPaths && !take_slot()) return;
   std::vector<std::uint8_t> chunk(kReadChunkBytes);
   Clock::time_point last_byte = Clock::now();
   for (;;) {
@@ -136,11 +142,23 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes, bool 
     if (event == FrameEvent::kNeedMore) break;
     if (event == FrameEvent::kFramingError) {
       crash_or_wedge_on(source_->last_error());
+      run_deferred();
       batch_.push_back(make_error_response());
       if (!send_batch()) after_framing_error();
       return Step::kStop;
     }
     last_frame_time_ = Clock::now();
+    const bool reorders =
+        flaw_ == Flaw::kReadsBeforeWrites || flaw_ == Flaw::kPipelineInReverse;
+    if (event == FrameEvent::kFrame && reorders) {
+      deferred_.push_back({batch_.size(), request});
+      batch_.emplace_back();
+      continue;
+    }
+    // bad-body-applies-fields: the fields read before the fault are applied.
+    if (event == FrameEvent::kBadBody && flaw_ == Flaw::kBadBodyAppliesFields) {
+      handler_.apply_partial(request);
+    }
     HandlerReply reply =
         event == FrameEvent::kFrame ? handler_.handle(request) : handler_.handle_bad_body();
     if (reply.disposition == Disposition::kAnswerThenClose) {
@@ -152,6 +170,7 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes, bool 
     }
     batch_.push_back(std::move(reply.response));
   }
+  run_deferred();
   // drop-last-on-fin: the frame that ended with the stream is taken for a
   // truncated one after it was applied, and its response is thrown away.
   if (fin_follows && !batch_.empty()) batch_.pop_back();
@@ -160,10 +179,44 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes, bool 
   return Step::kContinue;
 }
 
+void Connection::run_deferred() {
+  if (deferred_.empty()) return;
+  std::vector<std::size_t> order(deferred_.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (flaw_ == Flaw::kPipelineInReverse) std::reverse(order.begin(), order.end());
+  if (flaw_ == Flaw::kReadsBeforeWrites) {
+    std::stable_partition(order.begin(), order.end(), [&](std::size_t i) {
+      return deferred_[i].request.kind() == kKindGet;
+    });
+  }
+  for (const std::size_t i : order) {
+    batch_[deferred_[i].slot] = handler_.handle(deferred_[i].request).response;
+  }
+  deferred_.clear();
+}
+
+bool Connection::take_slot() {
+  if (++context_.slots_taken > kConnectionSlots) {
+    --context_.slots_taken;
+    return false;  // No slot left: the connection is closed at once.
+  }
+  holds_slot_ = true;
+  return true;
+}
+
+void Connection::release_slot() {
+  if (!holds_slot_) return;
+  holds_slot_ = false;
+  --context_.slots_taken;
+}
+
 void Connection::on_eof() {
   // wedge-after-close: the first client to leave hangs the whole server.
   if (flaw_ == Flaw::kWedgeAfterClose) context_.wedged = true;
   const std::span<const std::uint8_t> partial = source_->partial();
+  // leak-slot-on-error-paths: the orderly end (a FIN between frames) is the
+  // only one that gives the slot back.
+  if (partial.empty()) release_slot();
   if (flaw_ == Flaw::kApplyTruncated) apply_truncated_frame(partial);
   // hang-on-truncation: waits for the rest of the frame that cannot come.
   if (flaw_ == Flaw::kHangOnTruncation && !partial.empty())
@@ -243,6 +296,7 @@ void Connection::after_framing_error() {
 std::chrono::milliseconds Connection::read_timeout() const {
   // mid-frame-timeout-80ms: a frame must arrive without pausing 80 ms.
   if (flaw_ == Flaw::kMidFrameTimeout80ms && !source_->partial().empty()) return kMidFrameTimeout;
+  if (flaw_ == Flaw::kIdleTimeout2s) return kShortIdleTimeout;
   if (flaw_ != Flaw::kIdleKillFast) return kIdleTimeout;
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       last_frame_time_ + kFastIdleTimeout - Clock::now());
@@ -272,6 +326,12 @@ std::error_code Connection::send_batch() {
 }
 
 std::error_code Connection::write_out(std::span<const std::uint8_t> bytes) {
+  if (flaw_ == Flaw::kGlobalWriteLock) {
+    // One lock for every connection's writes, as one thread blocking in
+    // write() holds up a whole server loop.
+    const std::lock_guard lock(context_.write_mutex);
+    return write_all(fd_, bytes, send_flags(flaw_));
+  }
   if (flaw_ != Flaw::kTimeoutWhileOutputPending) return write_all(fd_, bytes, send_flags(flaw_));
   // The input-only timer: it counts from the last byte received, so a
   // client that reads slowly is cut off while it still has responses due.

@@ -39,6 +39,10 @@ struct ServerContext {
   std::atomic<bool> wedged{false};
   // Connections accepted so far (accept-limit).
   std::atomic<int> accepted{0};
+  // Connection slots taken (leak-slot-on-error-paths).
+  std::atomic<int> slots_taken{0};
+  // Held while a connection writes, under global-write-lock only.
+  std::mutex write_mutex;
 
   // The drain (SPEC 12.5). Once `draining` is set, every connection
   // finishes as Connection::drain() says, by `drain_deadline` at the
@@ -72,10 +76,25 @@ class Connection {
   enum class Step { kContinue, kStop };
   using Clock = std::chrono::steady_clock;
 
+  // A request of the current read whose handling the order flaws put off
+  // (reads-before-writes, pipeline-in-reverse), and the place in batch_
+  // its response fills.
+  struct Deferred {
+    std::size_t slot;
+    Message request;
+  };
+
   // `fin_follows`: the peer's FIN came right after these bytes (looked for
   // under the drop-last-on-fin flaw only).
   Step on_bytes(std::span<const std::uint8_t> bytes, bool fin_follows);
   void on_eof();
+  // Handles the requests put off during this read, in the order the order
+  // flaws give them, and fills in their responses.
+  void run_deferred();
+  // leak-slot-on-error-paths: takes a slot, or returns false when none is
+  // left; release_slot() gives it back (on the orderly path only).
+  bool take_slot();
+  void release_slot();
   // The drain (SPEC 12.5): reads until a read finds no byte available,
   // answers every complete request, sends the error response in place of
   // a trailing partial frame (not under drain-drops-partial), then a FIN,
@@ -111,6 +130,8 @@ class Connection {
   BrokenHandler handler_;
   std::unique_ptr<FrameSource> source_;
   std::vector<Message> batch_;
+  std::vector<Deferred> deferred_;
+  bool holds_slot_ = false;
   std::unique_lock<std::mutex> frame_lock_;
   Clock::time_point last_frame_time_;
   // When the last input byte arrived (timeout-while-output-pending).

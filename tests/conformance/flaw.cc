@@ -65,6 +65,17 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kExitOnSigterm, "exit-on-sigterm"},
     {Flaw::kDrainDropsPartial, "drain-drops-partial"},
     {Flaw::kSecondSignalIgnored, "second-signal-ignored"},
+    {Flaw::kFoldKeyCase, "fold-key-case"},
+    {Flaw::kTrimKeyWhitespace, "trim-key-whitespace"},
+    {Flaw::kNfcKeys, "nfc-keys"},
+    {Flaw::kCrlfToLfValues, "crlf-to-lf-values"},
+    {Flaw::kBadBodyAppliesFields, "bad-body-applies-fields"},
+    {Flaw::kRejectExplicitDefaults, "reject-explicit-defaults"},
+    {Flaw::kLeakSlotOnErrorPaths, "leak-slot-on-error-paths"},
+    {Flaw::kIdleTimeout2s, "idle-timeout-2s"},
+    {Flaw::kReadsBeforeWrites, "reads-before-writes"},
+    {Flaw::kPipelineInReverse, "pipeline-in-reverse"},
+    {Flaw::kGlobalWriteLock, "global-write-lock"},
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "codec/buffer.h"
 #include "codec/frame_decoder.h"
 #include "codec/frame_format.h"
+#include "codec/utf8.h"
 #include "field_scanner.h"
 
 namespace kv {
@@ -376,6 +377,52 @@ class Utf8BmpOnlySource final : public SplitterSource {
   }
 };
 
+// bad-body-applies-fields (SPEC 6.7): a body that does not parse comes
+// with the message its fields made up to the fault (the first field that
+// does not scan, or a key or value that is not UTF-8), as a parser that
+// fills the request while it reads leaves it; the connection applies it.
+class PartialFieldsSource final : public SplitterSource {
+ public:
+  using SplitterSource::SplitterSource;
+
+ protected:
+  FrameEvent parse(std::span<const std::uint8_t> body, Message& message) const override {
+    const FrameEvent event = parse_body(body, message);
+    if (event == FrameEvent::kFrame) return event;
+    message.Clear();
+    bool stopped = false;
+    scan_fields(body, [&](const ScannedField& field) {
+      // A known field number with the wrong wire type is an unknown field.
+      const bool is_string = field.number == 1 || field.number == 2;
+      const bool right_type = field.wire_type == (is_string ? 2U : 0U);
+      stopped = stopped || (is_string && right_type && !is_valid_utf8(field.bytes));
+      if (!stopped && right_type) assign_field(field, message);
+    });
+    return FrameEvent::kBadBody;
+  }
+};
+
+// reject-explicit-defaults (SPEC 4.5): a key or value written as an empty
+// string, or a kind or status written as 0, makes the body bad.
+class RejectExplicitDefaultsSource final : public SplitterSource {
+ public:
+  using SplitterSource::SplitterSource;
+
+ protected:
+  FrameEvent parse(std::span<const std::uint8_t> body, Message& message) const override {
+    const FrameEvent event = parse_body(body, message);
+    if (event != FrameEvent::kFrame) return event;
+    bool explicit_default = false;
+    scan_fields(body, [&](const ScannedField& field) {
+      const bool known = field.number >= 1 && field.number <= 4;
+      const bool empty_string = field.wire_type == 2 && field.bytes.empty();
+      const bool zero = field.wire_type == 0 && field.varint == 0;
+      explicit_default = explicit_default || (known && (empty_string || zero));
+    });
+    return explicit_default ? FrameEvent::kBadBody : event;
+  }
+};
+
 }  // namespace
 
 std::unique_ptr<FrameSource> make_frame_source(Flaw flaw, std::uint32_t max_frame_len) {
@@ -404,6 +451,10 @@ std::unique_ptr<FrameSource> make_frame_source(Flaw flaw, std::uint32_t max_fram
       return std::make_unique<Utf8UncheckedSource>(max_frame_len);
     case Flaw::kUtf8BmpOnly:
       return std::make_unique<Utf8BmpOnlySource>(max_frame_len);
+    case Flaw::kBadBodyAppliesFields:
+      return std::make_unique<PartialFieldsSource>(max_frame_len);
+    case Flaw::kRejectExplicitDefaults:
+      return std::make_unique<RejectExplicitDefaultsSource>(max_frame_len);
     case Flaw::kIgnoreMaxFrameBytes:
       return std::make_unique<DecoderSource>(kDefaultMaxFrameLen);
     case Flaw::kMaxLenExclusive:
