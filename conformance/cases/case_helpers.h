@@ -56,8 +56,7 @@ struct KeyValue {
 // PUTs every entry, then GETs every entry back, on one connection, each
 // frame in a write of its own: each GET must return its own key and value
 // byte for byte, so keys a server conflates and values it alters fail.
-boost::asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx,
-                                                   std::vector<KeyValue> entries);
+boost::asio::awaitable<Check> put_all_then_get_all(CaseContext& ctx, std::vector<KeyValue> entries);
 
 // The value size that makes PUT key=value a frame whose LEN is exactly
 // `len`, or 0 if no value size does.

@@ -171,21 +171,27 @@ std::vector<Spelling> line_ending_spellings() {
       suffix("+a CR CR LF b", "a\r\r\nb"),
       suffix("+a LF LF b", "a\n\nb"),
       suffix("+a CR LF CR LF b", "a\r\n\r\nb"),
-      suffix("+a U+2028 b", "a\xe2\x80\xa8" "b"),
-      suffix("+a U+0085 b", "a\xc2\x85" "b"),
+      suffix("+a U+2028 b",
+             "a\xe2\x80\xa8"
+             "b"),
+      suffix("+a U+0085 b",
+             "a\xc2\x85"
+             "b"),
       suffix("+LF", "\n"),
       suffix("+CR LF", "\r\n"),
       prefix("CR LF+", "\r\n"),
-      suffix("+40 lines ending CR LF", [] {
-        std::string lines;
-        for (int i = 0; i < 40; ++i) lines += fmt::format("line {}\r\n", i);
-        return lines;
-      }()),
-      suffix("+40 lines ending LF", [] {
-        std::string lines;
-        for (int i = 0; i < 40; ++i) lines += fmt::format("line {}\n", i);
-        return lines;
-      }()),
+      suffix("+40 lines ending CR LF",
+             [] {
+               std::string lines;
+               for (int i = 0; i < 40; ++i) lines += fmt::format("line {}\r\n", i);
+               return lines;
+             }()),
+      suffix("+40 lines ending LF",
+             [] {
+               std::string lines;
+               for (int i = 0; i < 40; ++i) lines += fmt::format("line {}\n", i);
+               return lines;
+             }()),
   };
 }
 

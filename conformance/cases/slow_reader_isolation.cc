@@ -62,7 +62,8 @@ asio::awaitable<Verdict> slow_reader_delays_no_one(CaseContext& ctx) {
   const std::size_t count = std::max<std::size_t>(4, (kPendingBytes + size - 1) / size);
   std::unique_ptr<WireSession> slow;
   KV_CHECK(co_await ctx.open(slow));
-  KV_CHECK(co_await slow->send(encode_frame_to_string(make_put(big, value)), options.bulk_timeout()));
+  KV_CHECK(
+      co_await slow->send(encode_frame_to_string(make_put(big, value)), options.bulk_timeout()));
   KV_CHECK(co_await expect_response(*slow, make_put_ack(), "ack of the PUT of the large value",
                                     options.bulk_timeout()));
   std::string gets;

@@ -54,17 +54,19 @@ std::string_view expect_companion(Ambiguity why) {
 
 asio::awaitable<Verdict> companion_run(CaseContext& ctx, const SpecVector& vector) {
   if (vector.max_frame_len != ctx.options().max_frame_bytes) {
-    co_return skipped(fmt::format("the vector is for a maximum LEN of {} (run with "
-                                  "--max-frame-bytes {} against a server configured so)",
-                                  vector.max_frame_len, vector.max_frame_len));
+    co_return skipped(
+        fmt::format("the vector is for a maximum LEN of {} (run with "
+                    "--max-frame-bytes {} against a server configured so)",
+                    vector.max_frame_len, vector.max_frame_len));
   }
   const std::optional<CompanionPlan> plan =
       companion_plan(vector, ctx.key("k"), ctx.key("value"), ctx.key("sentinel"));
   if (!plan) co_return error_verdict("harness bug: no companion plan for " + vector.id);
   if (plan->why == Ambiguity::kBadBody) {
     Message probe;
-    const std::string_view body = std::string_view(plan->frame).substr(
-        kHeaderBytes, plan->frame.size() - kHeaderBytes - kFooterBytes);
+    const std::string_view body =
+        std::string_view(plan->frame)
+            .substr(kHeaderBytes, plan->frame.size() - kHeaderBytes - kFooterBytes);
     if (probe.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
       co_return error_verdict("harness bug: the companion's bad body parses: " + hex_bytes(body));
     }
@@ -80,11 +82,10 @@ asio::awaitable<Verdict> companion_run(CaseContext& ctx, const SpecVector& vecto
   KV_CHECK(co_await c->send(plan->frame, ctx.options().response_timeout()));
   KV_CHECK(co_await expect_response(*c, plan->response, "response to the companion's frame",
                                     ctx.options().response_timeout()));
-  const Message want =
-      plan->miss ? make_get_miss(plan->key) : make_get_hit(plan->key, plan->value);
-  KV_CHECK(co_await round_trip(ctx, *c, make_get(plan->key), want,
-                               plan->miss ? "GET of the key the bad body began to PUT"
-                                          : "GET of the key the frame PUT"));
+  const Message want = plan->miss ? make_get_miss(plan->key) : make_get_hit(plan->key, plan->value);
+  KV_CHECK(co_await round_trip(
+      ctx, *c, make_get(plan->key), want,
+      plan->miss ? "GET of the key the bad body began to PUT" : "GET of the key the frame PUT"));
   co_return passed();
 }
 

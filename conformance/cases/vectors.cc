@@ -22,9 +22,9 @@
 #include "conformance/cases/case_helpers.h"
 #include "conformance/cases/case_registry.h"
 #include "conformance/cases/expectations.h"
-#include "conformance/wire/messages.h"
 #include "conformance/rules/spec_vectors.h"
 #include "conformance/rules/vector_ambiguity.h"
+#include "conformance/wire/messages.h"
 #include "conformance/wire/stream_shapes.h"
 
 namespace kv {

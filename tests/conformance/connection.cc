@@ -148,8 +148,7 @@ Connection::Step Connection::on_bytes(std::span<const std::uint8_t> bytes, bool 
       return Step::kStop;
     }
     last_frame_time_ = Clock::now();
-    const bool reorders =
-        flaw_ == Flaw::kReadsBeforeWrites || flaw_ == Flaw::kPipelineInReverse;
+    const bool reorders = flaw_ == Flaw::kReadsBeforeWrites || flaw_ == Flaw::kPipelineInReverse;
     if (event == FrameEvent::kFrame && reorders) {
       deferred_.push_back({batch_.size(), request});
       batch_.emplace_back();
@@ -185,9 +184,8 @@ void Connection::run_deferred() {
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (flaw_ == Flaw::kPipelineInReverse) std::reverse(order.begin(), order.end());
   if (flaw_ == Flaw::kReadsBeforeWrites) {
-    std::stable_partition(order.begin(), order.end(), [&](std::size_t i) {
-      return deferred_[i].request.kind() == kKindGet;
-    });
+    std::stable_partition(order.begin(), order.end(),
+                          [&](std::size_t i) { return deferred_[i].request.kind() == kKindGet; });
   }
   for (const std::size_t i : order) {
     batch_[deferred_[i].slot] = handler_.handle(deferred_[i].request).response;

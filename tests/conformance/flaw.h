@@ -96,28 +96,28 @@ enum class Flaw {
                          // only the drain time ends it.
   // What users assume (issue 22): exact storage, order of effect, no
   // effect from rejected requests, no leaks, no write-side blocking.
-  kFoldKeyCase,            // 5.9: keys are compared with ASCII letters lower-cased.
-  kTrimKeyWhitespace,      // 5.9: keys are compared with ASCII whitespace trimmed
-                           // from both ends.
-  kNfcKeys,                // 5.9: keys are compared in NFC (a composition table
-                           // for the spellings the 5.9 case writes, and Hangul).
-  kCrlfToLfValues,         // 5.9: values are stored with each CR LF turned into LF.
-  kBadBodyAppliesFields,   // 6.7: a bad body whose fields before the fault make a
-                           // PUT is applied, though answered {kind 0, NotOk}.
-  kRejectExplicitDefaults, // 4.5: a body with a field written with its default
-                           // value is a bad body.
-  kLeakSlotOnErrorPaths,   // 7.5: of 1024 connection slots, only a connection
-                           // ended by the peer's FIN between frames frees its
-                           // slot; once they are gone, new connections are
-                           // closed at once.
-  kIdleTimeout2s,          // 9.4: closes a connection idle for 2 s (the stated
-                           // idle timeout is 10 s).
-  kReadsBeforeWrites,      // 10.4: the GETs of one read are answered from the
-                           // store as it was before that read's PUTs.
-  kPipelineInReverse,      // 10.4: the requests of one read take effect in
-                           // reverse order (responses still in order).
-  kGlobalWriteLock,        // 11.4: one lock is held while any connection's
-                           // responses are written, so a slow reader stalls all.
+  kFoldKeyCase,             // 5.9: keys are compared with ASCII letters lower-cased.
+  kTrimKeyWhitespace,       // 5.9: keys are compared with ASCII whitespace trimmed
+                            // from both ends.
+  kNfcKeys,                 // 5.9: keys are compared in NFC (a composition table
+                            // for the spellings the 5.9 case writes, and Hangul).
+  kCrlfToLfValues,          // 5.9: values are stored with each CR LF turned into LF.
+  kBadBodyAppliesFields,    // 6.7: a bad body whose fields before the fault make a
+                            // PUT is applied, though answered {kind 0, NotOk}.
+  kRejectExplicitDefaults,  // 4.5: a body with a field written with its default
+                            // value is a bad body.
+  kLeakSlotOnErrorPaths,    // 7.5: of 1024 connection slots, only a connection
+                            // ended by the peer's FIN between frames frees its
+                            // slot; once they are gone, new connections are
+                            // closed at once.
+  kIdleTimeout2s,           // 9.4: closes a connection idle for 2 s (the stated
+                            // idle timeout is 10 s).
+  kReadsBeforeWrites,       // 10.4: the GETs of one read are answered from the
+                            // store as it was before that read's PUTs.
+  kPipelineInReverse,       // 10.4: the requests of one read take effect in
+                            // reverse order (responses still in order).
+  kGlobalWriteLock,         // 11.4: one lock is held while any connection's
+                            // responses are written, so a slow reader stalls all.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".

@@ -26,8 +26,8 @@ struct Composition {
 
 // The pairs small_nfc() composes.
 constexpr Composition kCompositions[] = {
-    {U'e', 0x0301, 0x00E9}, {U'E', 0x0301, 0x00C9}, {U'a', 0x030A, 0x00E5},
-    {U'A', 0x030A, 0x00C5}, {U'n', 0x0303, 0x00F1}, {U'N', 0x0303, 0x00D1},
+    {U'e', 0x0301, 0x00E9}, {U'E', 0x0301, 0x00C9},   {U'a', 0x030A, 0x00E5},
+    {U'A', 0x030A, 0x00C5}, {U'n', 0x0303, 0x00F1},   {U'N', 0x0303, 0x00D1},
     {U's', 0x0323, 0x1E63}, {0x1E63, 0x0307, 0x1E69},
 };
 
@@ -132,8 +132,9 @@ std::string small_nfc(std::string_view text) {
     std::size_t end = i;
     while (end < points.size() && combining_class(points[end]) != 0) ++end;
     std::stable_sort(points.begin() + static_cast<std::ptrdiff_t>(i),
-                     points.begin() + static_cast<std::ptrdiff_t>(end),
-                     [](char32_t a, char32_t b) { return combining_class(a) < combining_class(b); });
+                     points.begin() + static_cast<std::ptrdiff_t>(end), [](char32_t a, char32_t b) {
+                       return combining_class(a) < combining_class(b);
+                     });
     i = end == i ? i + 1 : end;
   }
   // Composition: each code point joins the starter before it if they

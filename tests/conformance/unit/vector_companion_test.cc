@@ -79,26 +79,26 @@ TEST(VectorCompanions, EveryCompanionCaseBelongsToAnAmbiguousVector) {
 // A GET echoes its key and another kind K != 0 shows K: not ambiguous. A
 // PUT read back later in the stream is not either.
 TEST(VectorAmbiguity, ClassifiesFrames) {
-  const auto get = vector_from("t/get", "4.2", "",
-                               R"([{"offset":0,"len":10,"key":"k","value":"","kind":1,"status":0}])");
+  const auto get = vector_from(
+      "t/get", "4.2", "", R"([{"offset":0,"len":10,"key":"k","value":"","kind":1,"status":0}])");
   EXPECT_TRUE(ambiguous_frames(get).empty());
-  const auto kind7 = vector_from("t/k7", "4.2", "",
-                                 R"([{"offset":0,"len":9,"key":"k","value":"","kind":7,"status":0}])");
+  const auto kind7 = vector_from(
+      "t/k7", "4.2", "", R"([{"offset":0,"len":9,"key":"k","value":"","kind":7,"status":0}])");
   EXPECT_TRUE(ambiguous_frames(kind7).empty());
-  const auto put_read = vector_from(
-      "t/put-get", "4.2", "",
-      R"([{"offset":0,"len":13,"key":"k","value":"v","kind":3,"status":0},
+  const auto put_read =
+      vector_from("t/put-get", "4.2", "",
+                  R"([{"offset":0,"len":13,"key":"k","value":"v","kind":3,"status":0},
           {"offset":17,"len":10,"key":"k","value":"","kind":1,"status":0}])");
   EXPECT_TRUE(ambiguous_frames(put_read).empty());
-  const auto get_then_put = vector_from(
-      "t/get-put", "4.2", "",
-      R"([{"offset":0,"len":10,"key":"k","value":"","kind":1,"status":0},
+  const auto get_then_put =
+      vector_from("t/get-put", "4.2", "",
+                  R"([{"offset":0,"len":10,"key":"k","value":"","kind":1,"status":0},
           {"offset":14,"len":13,"key":"k","value":"v","kind":3,"status":0}])");
   ASSERT_EQ(ambiguous_frames(get_then_put).size(), 1U);
   EXPECT_EQ(ambiguous_frames(get_then_put)[0].why, Ambiguity::kPutNotReadBack);
   EXPECT_EQ(ambiguous_frames(get_then_put)[0].event, 1U);
-  const auto zero = vector_from("t/zero", "4.5", "",
-                                R"([{"offset":0,"len":5,"key":"","value":"","kind":0,"status":0}])");
+  const auto zero = vector_from(
+      "t/zero", "4.5", "", R"([{"offset":0,"len":5,"key":"","value":"","kind":0,"status":0}])");
   EXPECT_EQ(ambiguous_frames(zero).at(0).why, Ambiguity::kKindZero);
   const auto bad = vector_from("t/bad", "4.4", "", R"([{"offset":0,"len":6,"error":"bad-body"}])");
   EXPECT_EQ(ambiguous_frames(bad).at(0).why, Ambiguity::kBadBody);
@@ -110,9 +110,8 @@ TEST(VectorAmbiguity, ClassifiesFrames) {
 // written by hand, and the coverage test above fails until it is.
 TEST(VectorCompanions, NoGeneratedPlanForSeveralFrames) {
   const std::string bad_then_get = framed("\xff\xff") + framed(std::string("\x0a\x01k\x18\x01", 5));
-  const auto vector = vector_from(
-      "t/two", "4.4", bad_then_get,
-      R"([{"offset":0,"len":7,"error":"bad-body"},
+  const auto vector = vector_from("t/two", "4.4", bad_then_get,
+                                  R"([{"offset":0,"len":7,"error":"bad-body"},
           {"offset":11,"len":10,"key":"k","value":"","kind":1,"status":0}])");
   EXPECT_FALSE(ambiguous_frames(vector).empty());
   EXPECT_FALSE(companion_plan(vector, "K", "V", "S").has_value());
