@@ -72,8 +72,9 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kBadBodyAppliesFields, "bad-body-applies-fields"},
     {Flaw::kRejectExplicitDefaults, "reject-explicit-defaults"},
     {Flaw::kLeakSlotOnErrorPaths, "leak-slot-on-error-paths"},
-    {Flaw::kIdleTimeout2s, "idle-timeout-2s"},
+    {Flaw::kIdleTimeout5s, "idle-timeout-5s"},
     {Flaw::kReadsBeforeWrites, "reads-before-writes"},
+    {Flaw::kWritesBeforeReads, "writes-before-reads"},
     {Flaw::kPipelineInReverse, "pipeline-in-reverse"},
     {Flaw::kGlobalWriteLock, "global-write-lock"},
 };

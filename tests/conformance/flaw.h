@@ -110,10 +110,12 @@ enum class Flaw {
                             // ended by the peer's FIN between frames frees its
                             // slot; once they are gone, new connections are
                             // closed at once.
-  kIdleTimeout2s,           // 9.4: closes a connection idle for 2 s (the stated
+  kIdleTimeout5s,           // 9.4: closes a connection idle for 5 s (the stated
                             // idle timeout is 10 s).
   kReadsBeforeWrites,       // 10.4: the GETs of one read are answered from the
                             // store as it was before that read's PUTs.
+  kWritesBeforeReads,       // 10.4: the PUTs of one read are applied before its
+                            // GETs are answered, so a GET sees a later PUT.
   kPipelineInReverse,       // 10.4: the requests of one read take effect in
                             // reverse order (responses still in order).
   kGlobalWriteLock,         // 11.4: one lock is held while any connection's
