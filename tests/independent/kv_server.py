@@ -8,7 +8,7 @@ built differently (tests/independent/README.md lists those choices). It is
 a test fixture, not a model of the kit: one thread, one selector, Python's
 standard library only.
 
-Run: kv_server.py --port P [--write-chunk N] [--no-error-response]
+Run: kv_server.py --port P [--sequential] [--write-chunk N] [--no-error-response]
                   [--no-idle-timeout] [--idle-timeout-ms MS] [--drain-ms MS]
                   [--max-frame-bytes N]
 It listens on 127.0.0.1 only, prints "listening on PORT" once it does, and
@@ -192,7 +192,8 @@ class Server:
         self.listener.bind(("127.0.0.1", options.port))
         self.listener.listen(1024)
         self.listener.setblocking(False)
-        self.selector.register(self.listener, selectors.EVENT_READ)
+        self.listening = False
+        self.listen(True)
         self.signals = 0
         self.drain_deadline = None
         self.wake_r, self.wake_w = os.pipe()
@@ -264,6 +265,8 @@ class Server:
         if self.connections.pop(conn.sock.fileno(), None) is not None:
             self.selector.unregister(conn.sock)
             conn.sock.close()
+            if self.options.sequential and self.drain_deadline is None:
+                self.listen(True)                       # the next one's turn
 
     def alive(self, conn):
         return self.connections.get(conn.sock.fileno()) is conn
@@ -368,6 +371,19 @@ class Server:
             conn = Connection(sock, time.monotonic())
             self.connections[sock.fileno()] = conn
             self.selector.register(sock, selectors.EVENT_READ, conn)
+            if self.options.sequential:
+                self.listen(False)                      # 11.2: one at a time
+                return
+
+    def listen(self, on):
+        """Watches the listener for connections, or stops watching it (the
+        kernel's backlog holds them meanwhile)."""
+        if on != self.listening:
+            if on:
+                self.selector.register(self.listener, selectors.EVENT_READ)
+            else:
+                self.selector.unregister(self.listener)
+            self.listening = on
 
     # ---- time: the idle timeout (9.1) and ending connections ---------------
 
@@ -394,7 +410,7 @@ class Server:
             pass
 
     def start_drain(self):
-        self.selector.unregister(self.listener)
+        self.listen(False)
         self.listener.close()                           # 12.5: no new connection
         self.drain_deadline = time.monotonic() + self.options.drain_ms / 1000.0
         for conn in list(self.connections.values()):
@@ -460,6 +476,8 @@ def main():
     parser.add_argument("--no-error-response", dest="error_response",
                         action="store_false",
                         help="close after a framing error without the error response (6.1: MAY)")
+    parser.add_argument("--sequential", action="store_true",
+                        help="serve one connection at a time (the sequential profile, 11.2)")
     parser.add_argument("--write-chunk", type=int, default=0,
                         help="send at most this many bytes per writable event (7.3)")
     options = parser.parse_args()
