@@ -34,6 +34,11 @@ asio::awaitable<void> pause_until(std::chrono::steady_clock::time_point due) {
   co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
 }
 
+std::chrono::milliseconds since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               start);
+}
+
 std::string patterned_value(std::size_t size, char first) {
   std::string value(size, '\0');
   for (std::size_t i = 0; i < size; ++i) value[i] = static_cast<char>(first + (i / 7 + i) % 26);

@@ -32,6 +32,8 @@ boost::asio::awaitable<void> pause(std::chrono::milliseconds duration);
 // Waits until `due` (at once if it has passed): steps of an absolute
 // schedule, so that one late step does not delay the ones after it.
 boost::asio::awaitable<void> pause_until(std::chrono::steady_clock::time_point due);
+// The whole milliseconds from `start` to now.
+std::chrono::milliseconds since(std::chrono::steady_clock::time_point start);
 
 // `size` bytes of a repeating letter pattern that starts at `first` ('a'
 // or 'A'), so that two large values of one case differ everywhere.

@@ -36,10 +36,6 @@ std::chrono::milliseconds idle_pause(const RunOptions& options) {
   return std::min(std::max(options.idle_timeout / 2, options.idle_timeout - kSlack), kLongestPause);
 }
 
-std::chrono::milliseconds since(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
-}
-
 // The verdict on a connection the server ended: a FAIL if it had been idle
 // for less than the idle timeout, measured from before the last request
 // was sent (so at least as long as the server's own count), or an ERROR

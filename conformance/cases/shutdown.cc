@@ -67,10 +67,6 @@ Millis drain_bound(const RunOptions& options) {
   return options.spec_bound(options.drain_time) + kExitGrace;
 }
 
-Millis since(Clock::time_point start) {
-  return std::chrono::duration_cast<Millis>(Clock::now() - start);
-}
-
 // Sends `signal` to the server and logs it. Returns std::nullopt once
 // sent, or the verdict: SKIP where the server's process cannot be told
 // apart from its shell, ERROR when the signal cannot be sent.

@@ -34,10 +34,6 @@ constexpr int kOthers = 3;
 // start, so that its output has surely backed up.
 constexpr std::chrono::milliseconds kBackUp{100};
 
-Millis since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - start);
-}
-
 asio::awaitable<Check> other_client(CaseContext& ctx, int index) {
   std::unique_ptr<WireSession> c;
   KV_CHECK(co_await ctx.open(c));
