@@ -89,7 +89,12 @@ Message BrokenHandler::handle_get(const Message& request) {
   return miss;
 }
 
-HandlerReply BrokenHandler::handle_other_kind(const Message& request) const {
+HandlerReply BrokenHandler::handle_other_kind(const Message& request) {
+  // unknown-kind-applies: the store is written before the kind is looked
+  // at, as by a handler that treats every request but a GET as a PUT.
+  if (flaw_ == Flaw::kUnknownKindApplies && !request.key().empty()) {
+    store_value(request.key(), request.value());
+  }
   const Disposition disposition =
       flaw_ == Flaw::kCloseOnUnknownKind ? Disposition::kAnswerThenClose : Disposition::kAnswer;
   return {disposition, make_unknown_kind_response(request.kind())};

@@ -44,7 +44,7 @@ class BrokenHandler {
   Message handle_put(const Message& request);
   Message handle_get(const Message& request);
   std::optional<std::string> lookup(const std::string& key);
-  HandlerReply handle_other_kind(const Message& request) const;
+  HandlerReply handle_other_kind(const Message& request);
   void store_value(const std::string& key, const std::string& value);
   // Whether a request is refused with NotOk by a semantic flaw.
   bool refuses(const Message& request) const;

@@ -70,6 +70,7 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kNfcKeys, "nfc-keys"},
     {Flaw::kCrlfToLfValues, "crlf-to-lf-values"},
     {Flaw::kBadBodyAppliesFields, "bad-body-applies-fields"},
+    {Flaw::kUnknownKindApplies, "unknown-kind-applies"},
     {Flaw::kRejectExplicitDefaults, "reject-explicit-defaults"},
     {Flaw::kLeakSlotOnErrorPaths, "leak-slot-on-error-paths"},
     {Flaw::kIdleTimeout5s, "idle-timeout-5s"},

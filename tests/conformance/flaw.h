@@ -106,6 +106,8 @@ enum class Flaw {
   kCrlfToLfValues,          // 5.9: values are stored with each CR LF turned into LF.
   kBadBodyAppliesFields,    // 6.7: a bad body whose fields before the fault make a
                             // PUT is applied, though answered {kind 0, NotOk}.
+  kUnknownKindApplies,      // 6.7: a message of an unknown kind with a key is
+                            // stored as a PUT, though answered {kind K, NotOk}.
   kRejectExplicitDefaults,  // 4.5: a body with a field written with its default
                             // value is a bad body.
   kLeakSlotOnErrorPaths,    // 7.5: of 1024 connection slots, only a connection
