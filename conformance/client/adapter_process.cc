@@ -26,6 +26,10 @@ namespace {
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // How much of a long line the wire log keeps.
 constexpr std::size_t kLoggedLineBytes = 300;
+// The readiness check's bound, in step timeouts (5 s x --timeout-scale
+// each): 30 s at scale 1, for an interpreter or a JVM starting on a loaded
+// machine.
+constexpr int kStartupBoundFactor = 6;
 
 std::string cut(std::string_view line) {
   if (line.size() <= kLoggedLineBytes) return std::string(line);
@@ -160,6 +164,47 @@ std::unique_ptr<AdapterProcess> AdapterProcess::start(asio::any_io_executor exec
 
 asio::awaitable<Check> AdapterProcess::send(const AdapterCommand& command,
                                             std::chrono::milliseconds timeout) {
+  if (!ready_) {
+    if (Check not_ready = co_await await_ready(timeout * kStartupBoundFactor)) {
+      co_return not_ready;
+    }
+    ready_ = true;
+  }
+  co_return co_await write_line(command, timeout);
+}
+
+asio::awaitable<Check> AdapterProcess::await_ready(std::chrono::milliseconds bound) {
+  const auto started = std::chrono::steady_clock::now();
+  AdapterCommand close;
+  close.op = AdapterCommand::Op::kClose;
+  if (Check written = co_await write_line(close, bound)) co_return written;
+  const std::string expected = fmt::format(
+      "the adapter answers its first command within {} ms of starting (a close, with no "
+      "connection open, as a readiness check: {{\"result\":\"closed\"}})",
+      bound.count());
+  const AdapterEvent event = co_await next_event(bound);
+  switch (event.kind) {
+    case AdapterEvent::Kind::kTimeout:
+      co_return fail_verdict(expected, "no result");
+    case AdapterEvent::Kind::kExited:
+      co_return fail_verdict(expected, event.text + ", without a result");
+    case AdapterEvent::Kind::kGarbage:
+      co_return fail_verdict(expected, event.text);
+    case AdapterEvent::Kind::kResult:
+      if (event.result.kind != AdapterResult::Kind::kClosed) {
+        co_return fail_verdict(expected, "another result: " + describe(event.result));
+      }
+      break;
+  }
+  shared_->log->info(0, fmt::format("adapter ready after {} ms; the case starts",
+                                    std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        std::chrono::steady_clock::now() - started)
+                                        .count()));
+  co_return std::nullopt;
+}
+
+asio::awaitable<Check> AdapterProcess::write_line(const AdapterCommand& command,
+                                                  std::chrono::milliseconds timeout) {
   const std::string line = to_json_line(command) + '\n';
   shared_->log->info(0, "adapter <- " + cut(std::string_view(line).substr(0, line.size() - 1)));
   asio::steady_timer deadline(co_await asio::this_coro::executor);

@@ -61,6 +61,10 @@ class AdapterProcess {
                                                std::string& error);
 
   // Writes `command` as one line to the adapter's stdin, within `timeout`.
+  // Before the first command, waits until the adapter is ready (see
+  // await_ready), so that the time an adapter takes to start (an
+  // interpreter, a JVM, a loaded machine) never counts against a case's
+  // bounds.
   boost::asio::awaitable<Check> send(const AdapterCommand& command,
                                      std::chrono::milliseconds timeout);
   // The adapter's next stdout line, waiting at most `timeout`.
@@ -82,12 +86,19 @@ class AdapterProcess {
 
  private:
   AdapterProcess(ChildProcess child, std::shared_ptr<Shared> shared);
+  // The readiness check: a `close` command, which needs no connection and
+  // is answered {"result":"closed"} by every adapter (spec/client-adapter.md),
+  // answered within `bound`. Logged, so the wire log shows it.
+  boost::asio::awaitable<Check> await_ready(std::chrono::milliseconds bound);
+  boost::asio::awaitable<Check> write_line(const AdapterCommand& command,
+                                           std::chrono::milliseconds timeout);
   // How the process ended, waiting up to `timeout` for it to exit;
   // std::nullopt if it is still running.
   boost::asio::awaitable<std::optional<int>> wait_exit(std::chrono::milliseconds timeout);
 
   ChildProcess child_;
   std::shared_ptr<Shared> shared_;
+  bool ready_ = false;
 };
 
 }  // namespace kv
