@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <initializer_list>
 #include <thread>
@@ -20,6 +21,25 @@ namespace kv {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups of the children alive, for kill_all_groups(); 0 is
+// a free slot. Lock-free, so a signal handler may read it.
+constexpr std::size_t kMaxGroups = 256;
+std::atomic<pid_t> live_groups[kMaxGroups];
+
+void add_group(pid_t group) {
+  for (std::atomic<pid_t>& slot : live_groups) {
+    pid_t free = 0;
+    if (slot.compare_exchange_strong(free, group)) return;
+  }
+}
+
+void remove_group(pid_t group) {
+  for (std::atomic<pid_t>& slot : live_groups) {
+    pid_t mine = group;
+    if (slot.compare_exchange_strong(mine, 0)) return;
+  }
+}
 
 int remaining_ms(Clock::time_point deadline) {
   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
@@ -55,6 +75,12 @@ ChildProcess::~ChildProcess() {
 
 void ChildProcess::reset() {
   if (pid_ > 0 && !wait_status_) stop();
+  if (pid_ > 0) {
+    // The leader may have exited on its own while processes it started
+    // live on in its group.
+    ::kill(-pid_, SIGKILL);
+    remove_group(pid_);
+  }
   for (int* fd : {&stdout_fd_, &stdin_fd_, &stderr_fd_}) {
     if (*fd >= 0) ::close(*fd);
     *fd = -1;
@@ -143,6 +169,7 @@ ChildProcess ChildProcess::spawn(const std::vector<std::string>& argv, std::erro
     if (*child_end >= 0) ::close(*child_end);
   }
   child.pid_ = pid;
+  add_group(pid);
   child.stdout_fd_ = out_fds[0];
   child.stdin_fd_ = in_fds[1];
   child.stderr_fd_ = err_fds[0];
@@ -197,6 +224,13 @@ bool ChildProcess::running() {
     return false;
   }
   return reaped == 0;
+}
+
+void ChildProcess::kill_all_groups() noexcept {
+  for (std::atomic<pid_t>& slot : live_groups) {
+    const pid_t group = slot.load();
+    if (group > 0) ::kill(-group, SIGKILL);
+  }
 }
 
 int ChildProcess::stop(std::chrono::milliseconds grace) {

@@ -4,7 +4,7 @@
 // The child runs in its own process group, with stdout piped to the parent
 // (stdin and stderr are inherited unless ChildStdio asks for pipes), so
 // that stop() reaches a shell and everything it started. The destructor stops a child that is still
-// running: a test that starts a server cannot leak it.
+// running, and kills what is left of its group: a test that starts a server cannot leak it.
 #pragma once
 
 #include <sys/types.h>
@@ -63,6 +63,13 @@ class ChildProcess {
   // sends SIGKILL. Returns the wait status (see waitpid(2)), or -1 if there
   // was no child.
   int stop(std::chrono::milliseconds grace = std::chrono::milliseconds(2000));
+
+  // Sends SIGKILL to the process group of every child that has not been
+  // stopped or destroyed yet. Async-signal-safe: for a signal handler that
+  // must leave at once without leaking what it started (kvconform's second
+  // stop signal). Children are started in groups of their own, so this
+  // reaches the processes a shell child started too.
+  static void kill_all_groups() noexcept;
 
   // The wait status of an exited child, once running() or stop() saw it.
   std::optional<int> wait_status() const { return wait_status_; }

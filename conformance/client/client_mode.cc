@@ -1,19 +1,22 @@
 #include "conformance/client/client_mode.h"
 
-#include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <signal.h>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <chrono>
 #include <exception>
+#include <optional>
 
 #include "conformance/cases/case_registry.h"
+#include "conformance/engine/interrupts.h"
+#include "conformance/engine/run_control.h"
+#include "conformance/engine/suite_run.h"
+#include "conformance/engine/verdicts.h"
 #include "conformance/report/console_report.h"
-#include "conformance/report/html_report.h"
-#include "conformance/report/json_report.h"
-#include "conformance/report/junit_report.h"
+#include "conformance/report/report_files.h"
 
 namespace kv {
 namespace {
@@ -22,31 +25,12 @@ namespace asio = boost::asio;
 
 constexpr int kExitUsage = 2;
 
-std::string iso_now() {
-  return fmt::format(
-      "{:%Y-%m-%dT%H:%M:%SZ}",
-      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
-
 std::vector<const ClientCaseDef*> select_cases(const std::vector<std::string>& globs) {
   std::vector<const ClientCaseDef*> selected;
   for (const ClientCaseDef& def : all_client_cases()) {
     if (globs.empty() || first_match(globs, def.id)) selected.push_back(&def);
   }
   return selected;
-}
-
-bool write_reports(const ClientModeConfig& config, const RunReport& report) {
-  bool ok = true;
-  const auto check = [&](const std::string& error) {
-    if (error.empty()) return;
-    fmt::print(stderr, "kvconform: {}\n", error);
-    ok = false;
-  };
-  if (!config.json.empty()) check(write_json_report(report, config.json));
-  if (!config.junit.empty()) check(write_junit_report(report, config.junit));
-  if (!config.html.empty()) check(write_html_report(report, config.html));
-  return ok;
 }
 
 }  // namespace
@@ -58,6 +42,49 @@ std::string check_adapter_command(const std::string& command) {
   }
   return {};
 }
+
+namespace {
+
+// The suite run proper: every selected case through the suite engine.
+asio::awaitable<RunReport> run_suite(const ClientModeConfig& config,
+                                     std::vector<const ClientCaseDef*> cases,
+                                     ConsoleReport& console) {
+  const auto start = std::chrono::steady_clock::now();
+  RunReport report;
+  report.target = config.suite.options.command;
+  report.profile = "client";
+  report.seed = config.suite.options.seed;
+  report.started = iso_utc_now();
+  report.strict = config.strict;
+  const auto budget =
+      std::chrono::milliseconds(static_cast<long long>(config.suite.time_budget_s * 1000));
+  RunControl control(co_await asio::this_coro::executor, budget);
+  InterruptHandler interrupts(co_await asio::this_coro::executor, control);
+  ClientCaseSource source(config.suite, std::move(cases));
+  SuiteSettings settings;
+  settings.options.timeout_scale = config.suite.options.timeout_scale;
+  settings.options.seed = config.suite.options.seed;
+  settings.jobs = config.suite.jobs;
+  settings.confirm = config.suite.confirm;
+  settings.rerun_prefix = config.suite.rerun_prefix;
+  RunnerEvents events;
+  events.case_done = [&console](const CaseReport& r, std::size_t done, std::size_t total) {
+    console.case_finished(r, done, total);
+  };
+  events.confirming = [&console](std::size_t count) { console.confirming(count, false); };
+  events.case_confirmed = [&console](const CaseReport& r, std::size_t done, std::size_t total) {
+    console.case_confirmed(r, done, total);
+  };
+  SuiteRun suite(source, nullptr, std::move(settings), control, std::move(events));
+  co_await suite.run();
+  suite.not_run_rest(control.stop_reason());
+  suite.report_into(report);
+  report.interrupted_by = control.interrupted_by();
+  finish_report(report, config.suite.known_failing, {}, start);
+  co_return report;
+}
+
+}  // namespace
 
 int run_client_mode(ClientModeConfig config) {
   if (const std::string error = check_adapter_command(config.suite.options.command);
@@ -72,7 +99,7 @@ int run_client_mode(ClientModeConfig config) {
       return kExitUsage;
     }
   }
-  const std::vector<const ClientCaseDef*> cases = select_cases(config.cases);
+  std::vector<const ClientCaseDef*> cases = select_cases(config.cases);
   if (cases.empty()) {
     fmt::print(stderr, "kvconform: no client case matches --cases (see kvconform list --client)\n");
     return kExitUsage;
@@ -80,13 +107,6 @@ int run_client_mode(ClientModeConfig config) {
   // An adapter that dies while kvconform writes to its stdin must not take
   // kvconform with it: the write fails with EPIPE instead.
   ::signal(SIGPIPE, SIG_IGN);
-
-  RunReport report;
-  report.target = config.suite.options.command;
-  report.profile = "client";
-  report.seed = config.suite.options.seed;
-  report.started = iso_now();
-  report.strict = config.strict;
   fmt::print(
       "kvconform: {} client cases against {} (client timeout {} ms, seed {}, jobs {}, timeout "
       "scale {})\n",
@@ -94,34 +114,27 @@ int run_client_mode(ClientModeConfig config) {
       config.suite.options.seed, config.suite.jobs, config.suite.options.timeout_scale);
   std::fflush(stdout);
   ConsoleReport console(stdout, config.verbose, config.color);
-  const auto start = std::chrono::steady_clock::now();
   asio::io_context io;
-  bool finished = false;
-  asio::co_spawn(io,
-                 run_client_cases(config.suite, cases,
-                                  [&](const CaseReport& r, std::size_t done, std::size_t total) {
-                                    console.case_finished(r, done, total);
-                                  }),
-                 [&](std::exception_ptr error, std::vector<CaseReport> reports) {
-                   if (error) {
-                     try {
-                       std::rethrow_exception(error);
-                     } catch (const std::exception& e) {
-                       fmt::print(stderr, "kvconform: internal error: {}\n", e.what());
-                     }
+  std::optional<RunReport> report;
+  asio::co_spawn(io, run_suite(config, std::move(cases), console),
+                 [&report](std::exception_ptr error, RunReport result) {
+                   if (!error) {
+                     report = std::move(result);
                      return;
                    }
-                   report.cases = std::move(reports);
-                   finished = true;
+                   try {
+                     std::rethrow_exception(error);
+                   } catch (const std::exception& e) {
+                     fmt::print(stderr, "kvconform: internal error: {}\n", e.what());
+                   }
                  });
   io.run();
-  if (!finished) return kExitUsage;
-  report.duration_ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  for (const CaseReport& r : report.cases) report.summary.add(r.result);
-  console.summary(report);
-  if (!write_reports(config, report)) return kExitUsage;
-  return report.exit_code();
+  if (!report) return kExitUsage;
+  console.summary(*report);
+  const std::vector<std::string> errors =
+      write_reports(*report, {config.json, config.junit, config.html});
+  for (const std::string& error : errors) fmt::print(stderr, "kvconform: {}\n", error);
+  return errors.empty() ? report->exit_code() : kExitUsage;
 }
 
 std::vector<std::string> every_case_id() {

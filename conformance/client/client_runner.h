@@ -1,17 +1,20 @@
-// Runs the client suite: for every selected case a scripted server on
-// 127.0.0.1 and a fresh adapter process pointed at it, `jobs` cases at a
-// time, each bounded in time; the adapter is always ended with its case.
+// The client cases (SPEC 13) as a source of checks for the suite engine
+// (conformance/engine/suite_run.h): for every case a scripted server on
+// 127.0.0.1 and a fresh adapter process pointed at it; the adapter is
+// always ended with its case. The engine schedules them (`jobs` at a
+// time), bounds them in time, confirms failures by a rerun alone, and
+// applies the known-failing list and SHOULD/LENIENT.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
-#include <functional>
 #include <string>
 #include <vector>
 
-#include "conformance/engine/case_result.h"
-#include "conformance/engine/case_selection.h"
 #include "conformance/client/client_case.h"
 #include "conformance/client/client_run_options.h"
+#include "conformance/engine/case_selection.h"
+#include "conformance/engine/check_source.h"
+#include "conformance/engine/runner.h"
 
 namespace kv {
 
@@ -20,17 +23,26 @@ struct ClientSuiteConfig {
   std::vector<std::string> exclude;  // --exclude globs: those cases are SKIP.
   KnownFailingList known_failing;
   int jobs = 4;
+  // Rerun every failure alone before reporting it.
+  bool confirm = true;
+  // The run-wide time budget (--time-budget-s); 0: none.
+  double time_budget_s = kDefaultTimeBudgetS;
   // The start of every case's rerun line: "kvconform client --exec '...'"
   // plus any non-default options.
   std::string rerun_prefix;
 };
 
-using ClientCaseFinished =
-    std::function<void(const CaseReport& report, std::size_t done, std::size_t total)>;
+class ClientCaseSource : public CheckSource {
+ public:
+  // `config` and `cases` must outlive the source.
+  ClientCaseSource(const ClientSuiteConfig& config, std::vector<const ClientCaseDef*> cases);
 
-// Runs `cases` and returns their reports, in the order of `cases`.
-boost::asio::awaitable<std::vector<CaseReport>> run_client_cases(
-    const ClientSuiteConfig& config, const std::vector<const ClientCaseDef*>& cases,
-    ClientCaseFinished on_finished);
+  std::vector<CheckSpec> checks() const override;
+  boost::asio::awaitable<Verdict> run(std::size_t index, CheckRun& run) override;
+
+ private:
+  const ClientSuiteConfig& config_;
+  std::vector<const ClientCaseDef*> cases_;
+};
 
 }  // namespace kv

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/engine/case_result.h"
 #include "conformance/engine/run_options.h"
 
 namespace kv {
@@ -22,6 +23,11 @@ struct DifferentialConfig {
   std::vector<DifferentialTarget> targets;
   RunOptions options;  // Seed, timeouts, max frame size.
   std::size_t steps = 400;
+  // The run-wide time budget in seconds (--time-budget-s); 0: none.
+  double time_budget_s = 300;
+  // How the report's rerun line starts ("kvconform --differential
+  // --target A --target B").
+  std::string rerun_prefix;
 };
 
 // One step of the script, before keys get their per-target prefix.
@@ -33,9 +39,17 @@ struct DifferentialStep {
 
 std::vector<DifferentialStep> make_differential_script(std::uint64_t seed, std::size_t steps);
 
-// Runs the script against every target; prints the outcome to `out`.
-// Returns 0 when all response streams agree, 1 on a difference, 2 if a
-// target cannot be reached.
+// Runs the script against every target, prints the outcome to `out` and
+// returns the report: one case, "differential", PASS when every response
+// stream agrees with the first target's, FAIL at the first difference;
+// the report is aborted (exit 2) when a target cannot be reached, and
+// partial when the time budget is spent or a stop signal comes
+// (engine/run_control.h).
+boost::asio::awaitable<RunReport> differential_report(const DifferentialConfig& config,
+                                                      std::FILE* out);
+
+// differential_report()'s exit code: 0 when all response streams agree, 1
+// on a difference, 2 if a target cannot be reached.
 boost::asio::awaitable<int> run_differential(const DifferentialConfig& config, std::FILE* out);
 
 }  // namespace kv

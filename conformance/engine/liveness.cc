@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 #include "codec/frame_encoder.h"
 #include "codec/frame_format.h"
 #include "codec/message_builders.h"
@@ -46,13 +48,17 @@ std::string frame_within(const Message& request, std::uint32_t max_frame_bytes) 
   return encode_frame_to_string(frame_fits(request, max_frame_bytes) ? request : Message());
 }
 
-boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireLog& log,
+namespace {
+
+// The liveness check proper; check_liveness() adds the timing.
+boost::asio::awaitable<Liveness> liveness_steps(const RunOptions& options, WireLog& log,
                                                 std::string key) {
   ConnectResult connected =
       co_await WireSession::connect(options.endpoint, log, kLivenessConnection,
                                     options.response_timeout(), options.max_frame_bytes);
   if (!connected.session) {
-    co_return Liveness{false, "a new connection was not accepted: " + connected.error};
+    co_return Liveness{false, "a new connection was not accepted: " + connected.error,
+                       LivenessOutcome::kNotAccepted};
   }
   WireSession& session = *connected.session;
   const std::vector<std::pair<Message, std::string>> steps =
@@ -64,18 +70,33 @@ boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireL
     if (!fits && &request != &steps.front().first) break;
     if (Check sent = co_await session.send(frame_within(request, options.max_frame_bytes),
                                            options.response_timeout())) {
-      co_return Liveness{false, fmt::format("a new connection was accepted but its {} could not "
-                                            "be sent: {}",
-                                            name, sent->observed)};
+      co_return Liveness{false,
+                         fmt::format("a new connection was accepted but its {} could not be "
+                                     "sent: {}",
+                                     name, sent->observed),
+                         LivenessOutcome::kClosed};
     }
     const ReadEvent event = co_await session.read_frame(options.response_timeout());
     // A bad body is a response frame too: the server is answering.
     if (event.kind != ReadEventKind::kFrame && event.kind != ReadEventKind::kBadBody) {
-      co_return Liveness{false, no_response(event, name)};
+      co_return Liveness{false, no_response(event, name),
+                         event.kind == ReadEventKind::kTimeout ? LivenessOutcome::kUnanswered
+                                                               : LivenessOutcome::kClosed};
     }
   }
   session.close();
   co_return Liveness{};
+}
+
+}  // namespace
+
+boost::asio::awaitable<Liveness> check_liveness(const RunOptions& options, WireLog& log,
+                                                std::string key) {
+  const auto start = std::chrono::steady_clock::now();
+  Liveness result = co_await liveness_steps(options, log, std::move(key));
+  result.round_trip_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  co_return result;
 }
 
 }  // namespace kv

@@ -16,11 +16,22 @@ namespace kv {
 // The connection number liveness checks use in wire logs.
 inline constexpr int kLivenessConnection = 99;
 
+// How a liveness check ended.
+enum class LivenessOutcome {
+  kAnswered,     // Both requests got a response frame: the server serves.
+  kNotAccepted,  // The connection was refused or never completed.
+  kUnanswered,   // Accepted, but a request got no response in time.
+  kClosed,       // Accepted, then closed or reset without a response.
+};
+
 struct Liveness {
   bool alive = true;
   // When not alive, what was seen, in words: "a new connection was accepted
   // but its PUT got no response within 5000 ms".
   std::string problem;
+  LivenessOutcome outcome = LivenessOutcome::kAnswered;
+  // From the connect to the last response (or to the failure).
+  double round_trip_ms = 0;
 };
 
 // True when the frame of `request` has LEN <= `max_frame_bytes`.

@@ -4,7 +4,9 @@
 // list the few real defects first and group the rest under them.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "conformance/cases/case_registry.h"
@@ -21,5 +23,13 @@ namespace kv {
 // in the order of `reports`.
 std::vector<std::string> assign_root_causes(std::vector<CaseReport>& reports,
                                             const CaseRegistry& registry);
+
+// The cases a case needs, by ID; null for an ID it does not know.
+using NeedsOf = std::function<const std::vector<std::string>*(std::string_view id)>;
+
+// The same for any source of checks: `needs_of` gives each check's needs,
+// and the prerequisites are searched in the order of `reports`.
+std::vector<std::string> assign_root_causes(std::vector<CaseReport>& reports,
+                                            const NeedsOf& needs_of);
 
 }  // namespace kv

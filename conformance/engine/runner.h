@@ -1,7 +1,11 @@
-// The conformance run: starts the server (--exec), probes it, runs the
-// selected cases, watches the server's health after every case, restarts
-// or waits for it when it crashes or wedges, confirms every failure by
-// rerunning it alone, names root causes, and assembles the report.
+// The conformance run of the server suite: starts the server (--exec),
+// probes it, runs the selected cases through the suite engine
+// (suite_run.h, with the cases as a source: server_suite.h), and
+// assembles the report. Every path out of run() returns a report: a run
+// that could not start (report.aborted), one whose time budget was spent
+// or that a stop signal interrupted (run_control.h, interrupts.h) has
+// every case without a verdict "not run", and the server kvconform
+// started is stopped.
 //
 // The flow of one run:
 //   1. --exec: start the server on a free port.
@@ -9,21 +13,11 @@
 //      aborted (exit 2). Unresponsive: no case can be judged; every case
 //      is "not run" and the finding fails the run. Wrong answers: a
 //      finding that fails the run; the cases run.
-//   3. The main pass: the cases without `solo`, `jobs` at a time, then the
-//      solo cases one by one, then the cases that stop the server on
-//      purpose (`stops_server`, --exec only), one by one, each followed by
-//      a restart of the server. After each case a liveness check
-//      (liveness.h). When it fails, no new case starts, the cases still
-//      running are stopped, and every case that ran since the server was
-//      last seen healthy becomes a suspect; the server is restarted
-//      (--exec) or given time to come back (--target). After
-//      --max-restarts consecutive crashes or wedges the run stops early.
-//   4. Confirmation: every failed case and every suspect is rerun alone,
-//      under --exec against a fresh server (confirmation.h). A suspect
-//      that brings the server down alone is the culprit; the others are
-//      judged by their rerun. A crash that no case reproduces alone is a
-//      run finding.
-//   5. Root causes (root_causes.h) and the known-failing list.
+//   3. The main pass and the confirmation of the suite engine
+//      (suite_run.h), bounded by --time-budget-s.
+//   4. Findings about the run as a whole (blame.h): crashes and wedges no
+//      case reproduced alone, a server that got slower as the run went on.
+//   5. Root causes, the known-failing list and the counts (verdicts.h).
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -37,8 +31,12 @@
 #include "conformance/engine/case_result.h"
 #include "conformance/engine/case_selection.h"
 #include "conformance/engine/run_options.h"
+#include "conformance/engine/suite_run.h"
 
 namespace kv {
+
+// The default run-wide time budget of a suite run, in seconds.
+inline constexpr double kDefaultTimeBudgetS = 300;
 
 struct RunnerConfig {
   // For --target, options.endpoint is the target; --exec sets it.
@@ -59,18 +57,9 @@ struct RunnerConfig {
   // How the rerun line names the target: "kvconform --target H:P" or
   // "kvconform --exec '...'", plus any non-default options.
   std::string rerun_prefix;
-};
-
-// What the console shows while the run goes on. Every member may be empty.
-struct RunnerEvents {
-  // A remark about the run: the server started, restarted, a finding.
-  std::function<void(std::string_view)> note;
-  // A case finished its first run (its verdict may still change).
-  std::function<void(const CaseReport&, std::size_t done, std::size_t total)> case_done;
-  // Confirmation starts for `count` cases.
-  std::function<void(std::size_t count)> confirming;
-  // A case's final verdict after its rerun.
-  std::function<void(const CaseReport&, std::size_t done, std::size_t total)> case_confirmed;
+  // The run-wide time budget (--time-budget-s); 0: none. When it is spent
+  // the cases not yet run are ERROR "not run: ... time budget ...".
+  double time_budget_s = kDefaultTimeBudgetS;
 };
 
 // The report of a run that could not start (an error found after the
@@ -92,10 +81,8 @@ class Runner {
   boost::asio::awaitable<RunReport> run(const std::vector<const CaseDef*>& cases);
 
  private:
-  friend RunReport aborted_run_report(const RunnerConfig&, const std::vector<const CaseDef*>&,
-                                      const std::string&);
-  struct State;
-  std::unique_ptr<State> state_;
+  RunnerConfig config_;
+  RunnerEvents events_;
 };
 
 }  // namespace kv

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/io_context.hpp>
@@ -16,6 +17,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 namespace kv {
 
@@ -32,6 +34,8 @@ constexpr std::chrono::milliseconds kStartPoll{5};
 constexpr int kNewPortTries = 2;
 // How long a restart waits for the stopped server's listener to go away.
 constexpr std::chrono::milliseconds kOldListenerGrace{2000};
+// How long stop() waits for the processes of the server's group to end.
+constexpr std::chrono::milliseconds kGroupExitGrace{2000};
 
 // One /proc/net/tcp file: whether a line in state LISTEN (0A) has `port`.
 std::optional<bool> listening_in(const char* path, std::uint16_t port) {
@@ -64,31 +68,78 @@ std::uint16_t pick_free_port() {
   return ec ? 0 : port;
 }
 
-std::optional<std::vector<pid_t>> process_group_members(pid_t group) {
+namespace {
+
+// The fields of /proc/PID/stat after "(COMM)", which may hold spaces and
+// parentheses: field 3 (state) is the first; std::nullopt once the process
+// has gone.
+std::optional<std::vector<std::string>> stat_fields(pid_t pid) {
+  std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
+  std::string stat;
+  if (!std::getline(stat_file, stat)) return std::nullopt;
+  const std::size_t comm_end = stat.rfind(')');
+  if (comm_end == std::string::npos) return std::nullopt;
+  std::istringstream in(stat.substr(comm_end + 1));
+  std::vector<std::string> fields;
+  for (std::string field; in >> field;) fields.push_back(std::move(field));
+  return fields;
+}
+
+// The process IDs of /proc, or std::nullopt where it cannot be read.
+std::optional<std::vector<pid_t>> all_processes() {
   DIR* proc = ::opendir("/proc");
   if (proc == nullptr) return std::nullopt;
-  std::vector<pid_t> members;
+  std::vector<pid_t> pids;
   while (const dirent* entry = ::readdir(proc)) {
     pid_t pid = 0;
     const std::string_view name(entry->d_name);
     const auto [end, parse_error] = std::from_chars(name.data(), name.data() + name.size(), pid);
-    if (parse_error != std::errc() || end != name.data() + name.size() || pid <= 0) continue;
-    // /proc/PID/stat is "PID (COMM) STATE PPID PGRP ...", where COMM may
-    // hold spaces and parentheses: the fields start after the last ')'.
-    std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
-    std::string stat;
-    if (!std::getline(stat_file, stat)) continue;  // The process has gone meanwhile.
-    const std::size_t comm_end = stat.rfind(')');
-    if (comm_end == std::string::npos) continue;
-    std::istringstream fields(stat.substr(comm_end + 1));
-    std::string state;
-    long long parent = 0;
-    long long process_group = 0;
-    if (!(fields >> state >> parent >> process_group)) continue;
-    if (process_group == group) members.push_back(pid);
+    if (parse_error == std::errc() && end == name.data() + name.size() && pid > 0) {
+      pids.push_back(pid);
+    }
   }
   ::closedir(proc);
+  return pids;
+}
+
+}  // namespace
+
+// Whether a process of `group` runs (zombies, which hold nothing, aside).
+static bool group_has_live_members(pid_t group) {
+  const std::optional<std::vector<pid_t>> members = process_group_members(group);
+  if (!members) return false;
+  for (const pid_t pid : *members) {
+    const std::optional<std::vector<std::string>> fields = stat_fields(pid);
+    if (fields && !fields->empty() && (*fields)[0] != "Z") return true;
+  }
+  return false;
+}
+
+std::optional<std::vector<pid_t>> process_group_members(pid_t group) {
+  const std::optional<std::vector<pid_t>> pids = all_processes();
+  if (!pids) return std::nullopt;
+  std::vector<pid_t> members;
+  for (const pid_t pid : *pids) {
+    // Fields from the state on: STATE PPID PGRP ...
+    const std::optional<std::vector<std::string>> fields = stat_fields(pid);
+    if (fields && fields->size() > 2 && (*fields)[2] == std::to_string(group)) {
+      members.push_back(pid);
+    }
+  }
   return members;
+}
+
+std::optional<double> process_group_cpu_seconds(pid_t group) {
+  const std::optional<std::vector<pid_t>> members = process_group_members(group);
+  if (!members) return std::nullopt;
+  double ticks = 0;
+  for (const pid_t pid : *members) {
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
+    const std::optional<std::vector<std::string>> fields = stat_fields(pid);
+    if (!fields || fields->size() < 13) continue;
+    ticks += std::stod((*fields)[11]) + std::stod((*fields)[12]);
+  }
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 std::optional<bool> port_is_listening(std::uint16_t port) {
@@ -215,9 +266,10 @@ std::string ServerSupervisor::exit_description() const {
     // A shell reports a command killed by signal N as status 128 + N.
     const char* name = code > 128 && code < 128 + 65 ? ::sigabbrev_np(code - 128) : nullptr;
     if (name != nullptr) {
-      return fmt::format("exited with status {} (a command killed by signal {}, SIG{}, under "
-                         "the shell)",
-                         code, code - 128, name);
+      return fmt::format(
+          "exited with status {} (a command killed by signal {}, SIG{}, under "
+          "the shell)",
+          code, code - 128, name);
     }
     return fmt::format("exited with status {}", code);
   }
@@ -264,7 +316,19 @@ std::string ServerSupervisor::signal_server(int signal, bool& unsupported) {
 }
 
 void ServerSupervisor::stop() {
-  if (child_.pid() > 0 && child_.running()) child_.stop(std::chrono::milliseconds(1000));
+  const pid_t group = child_.pid();
+  if (group <= 0) return;
+  if (child_.running()) child_.stop(std::chrono::milliseconds(1000));
+  // The shell is gone, but the server it ran may still be dying with its
+  // listener open (signals are delivered asynchronously), or may have
+  // outlived a shell that exited on its own. Kill what is left of the
+  // group and wait until none of it runs, so that a stopped server is
+  // stopped and a restart binds a port nobody holds.
+  ::kill(-group, SIGKILL);
+  const auto deadline = std::chrono::steady_clock::now() + kGroupExitGrace;
+  while (group_has_live_members(group) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kStartPoll);
+  }
 }
 
 }  // namespace kv

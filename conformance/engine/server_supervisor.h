@@ -62,6 +62,9 @@ class ServerSupervisor {
   void stop();
 
   boost::asio::ip::tcp::endpoint endpoint() const;
+  // The process group the command runs in (the shell's process ID), or -1
+  // before the first start.
+  pid_t process_group() const { return child_.pid(); }
   // The command with {port} substituted.
   const std::string& command_line() const { return command_line_; }
 
@@ -88,5 +91,10 @@ std::optional<bool> port_is_listening(std::uint16_t port);
 // The processes of process group `group`, from /proc/<pid>/stat;
 // std::nullopt where /proc cannot be read.
 std::optional<std::vector<pid_t>> process_group_members(pid_t group);
+
+// The CPU time (user and system, in seconds) the processes of group
+// `group` have used so far, from /proc/<pid>/stat; std::nullopt where
+// /proc cannot be read.
+std::optional<double> process_group_cpu_seconds(pid_t group);
 
 }  // namespace kv

@@ -4,16 +4,21 @@
 #include <fmt/format.h>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <optional>
 
+#include "conformance/engine/interrupts.h"
+#include "conformance/engine/run_control.h"
+#include "conformance/engine/startup_probe.h"
+#include "conformance/engine/target.h"
+#include "conformance/engine/verdicts.h"
 #include "conformance/explore/explore_statistics.h"
 #include "conformance/explore/key_space.h"
 #include "conformance/explore/program_executor.h"
@@ -21,8 +26,6 @@
 #include "conformance/explore/program_script.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/explore/shrinker.h"
-#include "conformance/engine/server_supervisor.h"
-#include "conformance/engine/startup_probe.h"
 #include "conformance/rules/rule_map.h"
 
 namespace kv {
@@ -30,6 +33,7 @@ namespace kv {
 namespace {
 
 namespace asio = boost::asio;
+using namespace boost::asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 
 // Reruns of the original failure on a fresh server before it counts as
@@ -38,12 +42,6 @@ constexpr int kReproduceTries = 3;
 constexpr int kConfirmRuns = 3;
 constexpr int kConfirmNeeded = 2;
 constexpr int kMaxShrinkRuns = 500;
-
-std::string iso_now() {
-  return fmt::format(
-      "{:%Y-%m-%dT%H:%M:%SZ}",
-      fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
-}
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -76,24 +74,22 @@ struct Totals {
 
 class Explorer {
  public:
-  explicit Explorer(ExploreConfig config) : config_(std::move(config)) {}
+  Explorer(ExploreConfig config, RunControl& control)
+      : config_(std::move(config)),
+        control_(control),
+        server_(config_.exec_command.empty()
+                    ? std::make_unique<Target>(config_.options, config_.target_name)
+                    : std::make_unique<Target>(config_.exec_command, config_.options)) {}
 
   const ExploreConfig& config() const { return config_; }
-  const RunOptions& options() const { return config_.options; }
+  const RunOptions& options() const { return server_->options(); }
+  const RunControl& control() const { return control_; }
 
   // Starts the --exec server, or checks that the --target answers.
   // Returns "" or why the target cannot be explored.
   asio::awaitable<std::string> start() {
-    if (!config_.exec_command.empty()) {
-      supervisor_ = std::make_unique<ServerSupervisor>(config_.exec_command,
-                                                       options().scaled(std::chrono::seconds(10)));
-      if (std::string error = co_await supervisor_->start(); !error.empty()) {
-        co_return "the --exec command could not be started: " + error;
-      }
-      config_.options.endpoint = supervisor_->endpoint();
-      target_ = supervisor_->command_line();
-    } else {
-      target_ = config_.target_name;
+    if (std::string error = co_await server_->start(); !error.empty()) {
+      co_return "the --exec command could not be started: " + error;
     }
     const ProbeResult probe =
         co_await run_startup_probe(options(), fmt::format("startup/explore/{}", options().seed));
@@ -107,43 +103,22 @@ class Explorer {
     co_return std::string();
   }
 
-  void stop() {
-    if (supervisor_) supervisor_->stop();
-  }
+  void stop() { server_->stop(); }
 
-  const std::string& target() const { return target_; }
+  std::string target() const { return server_->name(); }
+  bool started_here() const { return server_->started_here(); }
 
   // A fresh server for a rerun (--exec); a --target server is used as it is.
   asio::awaitable<bool> fresh() {
-    if (!supervisor_) co_return true;
+    if (!server_->started_here()) co_return true;
     std::string note;
-    const std::string error = co_await supervisor_->restart(note);
+    const std::string error = co_await server_->restart(note);
     if (!note.empty()) fmt::print("note: {}\n", note);
     if (!error.empty()) {
       fmt::print("kvconform: the server could not be restarted: {}\n", error);
       co_return false;
     }
-    config_.options.endpoint = supervisor_->endpoint();
-    co_return co_await accepting();
-  }
-
-  // Whether the restarted server accepts a connection within a second.
-  // The supervisor can report a restarted server ready a moment before it
-  // accepts (seen on Linux: the first connects of a program were refused),
-  // which would make every rerun fail SPEC 7.2.
-  asio::awaitable<bool> accepting() {
-    const auto executor = co_await asio::this_coro::executor;
-    asio::steady_timer pause(executor);
-    for (int i = 0; i < 100; ++i) {
-      asio::ip::tcp::socket probe(executor);
-      const auto [ec] = co_await probe.async_connect(options().endpoint,
-                                                     asio::as_tuple(asio::use_awaitable));
-      if (!ec) co_return true;
-      pause.expires_after(std::chrono::milliseconds(10));
-      co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
-    }
-    fmt::print("kvconform: the restarted server does not accept connections\n");
-    co_return false;
+    co_return true;
   }
 
   asio::awaitable<ProgramRun> run(const Program& program, std::uint64_t index) {
@@ -151,16 +126,21 @@ class Explorer {
     exec.options = options();
     exec.key_prefix = namespaces_.next(index);
     exec.strict = config_.strict;
-    co_return co_await run_program(program, exec);
+    exec.target = server_.get();
+    // A stop of the run (time budget, signal) ends the program at once;
+    // it then reports nothing.
+    auto ran = co_await (run_program(program, exec) || control_.until_stopped());
+    if (ran.index() == 1) co_return ProgramRun{};
+    co_return std::get<0>(std::move(ran));
   }
 
   // Whether `program` fails with `rule` on a fresh server.
   asio::awaitable<bool> fails_with(Program program, std::uint64_t index, std::string rule,
                                    ProgramRun* keep) {
-    if (!co_await fresh()) co_return false;
+    if (control_.stopping() || !co_await fresh()) co_return false;
     ProgramRun r = co_await run(program, index);
     const bool same = r.failure && r.failure->rule == rule;
-    if (!supervisor_ && r.server_down) target_down_ = true;
+    if (!started_here() && r.server_down) target_down_ = true;
     if (same && keep != nullptr) *keep = std::move(r);
     co_return same;
   }
@@ -175,14 +155,14 @@ class Explorer {
     inv.wire_log = first.wire_log;
     inv.find_s = find_s;
     const std::string rule = first.failure->rule;
-    if (!supervisor_ && first.server_down) {
+    if (!started_here() && first.server_down) {
       inv.notes.push_back(
           "not rerun or shrunk: the --target server stopped answering; run with "
           "--exec so that kvconform can restart it");
       inv.confirmed = true;
       co_return inv;
     }
-    fmt::print("  rerunning it{}...\n", supervisor_ ? " on a fresh server" : "");
+    fmt::print("  rerunning it{}...\n", started_here() ? " on a fresh server" : "");
     std::fflush(stdout);
     ProgramRun again;
     for (int i = 0; i < kReproduceTries && !inv.reproduced && !target_down_; ++i) {
@@ -190,7 +170,7 @@ class Explorer {
     }
     if (!inv.reproduced) {
       inv.notes.push_back(fmt::format("did not fail again in {} reruns{}", kReproduceTries,
-                                      supervisor_ ? " on a fresh server" : ""));
+                                      started_here() ? " on a fresh server" : ""));
       co_return inv;
     }
     fmt::print("  reproduced; shrinking (at most {:.0f} s, {} runs)...\n", config_.shrink_budget_s,
@@ -282,11 +262,13 @@ class Explorer {
 
  private:
   ExploreConfig config_;
+  RunControl& control_;
   // A fresh key namespace for every run, reruns and shrink candidates
   // included: leftover state can neither cause nor confirm a failure.
   KeyNamespaces namespaces_{KeyNamespaces::random_nonce()};
-  std::unique_ptr<ServerSupervisor> supervisor_;
-  std::string target_;
+  // The server explored: its lifecycle, readiness and restarts are the
+  // engine's (engine/target.h).
+  std::unique_ptr<Target> server_;
 };
 
 GeneratorConfig generator_config(const ExploreConfig& c) {
@@ -320,7 +302,7 @@ RunReport base_report(const ExploreConfig& config, const std::string& target) {
   report.target = target;
   report.profile = profile_name(config.options);
   report.seed = config.options.seed;
-  report.started = iso_now();
+  report.started = iso_utc_now();
   report.strict = config.strict;
   return report;
 }
@@ -368,9 +350,7 @@ void fill_failure_case(CaseReport& r, const ExploreConfig& config, const Investi
   r.level = inv.failure.level;
   r.expected = fmt::format("{}: {}", where(inv.failure), inv.failure.expected);
   r.observed = inv.failure.observed;
-  r.result = !inv.confirmed                        ? Result::kFlaky
-             : inv.failure.level == Level::kShould ? Result::kLenient
-                                                   : Result::kFail;
+  r.result = inv.confirmed ? level_result(Result::kFail, inv.failure.level) : Result::kFlaky;
   r.wire_log = inv.wire_log;
   r.notes.push_back(fmt::format("found by program {} of seed {}, {:.1f} s into the run ({})",
                                 inv.program_index, config.options.seed, inv.find_s,
@@ -447,27 +427,29 @@ class Progress {
   Clock::time_point last_{};
 };
 
-asio::awaitable<RunReport> explore(ExploreConfig config) {
-  Explorer explorer(config);
-  const Clock::time_point start = Clock::now();
-  if (const std::string error = co_await explorer.start(); !error.empty()) {
-    explorer.stop();
-    co_return aborted_report(config, error);
-  }
-  fmt::print(
-      "kvconform explore: against {} (profile {}, seed {}, budget {:g} s, {} "
-      "connections, up to {} steps per program, max LEN {})\n",
-      explorer.target(), profile_name(config.options), config.options.seed, config.budget_s,
-      config.connections, config.max_steps, config.options.max_frame_bytes);
-  std::fflush(stdout);
-  const GeneratorConfig generator = generator_config(config);
-  Totals totals;
-  Progress progress(config.progress);
+// What the exploring found: the first confirmed failure, else the first
+// that could not be confirmed.
+struct Findings {
   std::optional<Investigation> found;
   std::optional<Investigation> unconfirmed;
-  for (std::uint64_t index = 1; seconds_since(start) < config.budget_s; ++index) {
+  const Investigation* shown() const {
+    return found ? &*found : unconfirmed ? &*unconfirmed : nullptr;
+  }
+};
+
+// Explores until the budget is spent, the run must stop, or a failure is
+// confirmed.
+asio::awaitable<Findings> explore_loop(Explorer& explorer, Totals& totals,
+                                       Clock::time_point start) {
+  const ExploreConfig& config = explorer.config();
+  const GeneratorConfig generator = generator_config(config);
+  Progress progress(config.progress);
+  Findings findings;
+  for (std::uint64_t index = 1;
+       seconds_since(start) < config.budget_s && !explorer.control().stopping(); ++index) {
     const Program program = generate_program(generator, index);
     ProgramRun run = co_await explorer.run(program, index);
+    if (explorer.control().stopping()) break;
     ++totals.programs;
     totals.steps += run.steps;
     totals.connections += run.connections;
@@ -491,45 +473,29 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
     std::fflush(stdout);
     Investigation inv = co_await explorer.investigate(program, index, std::move(run), find_s);
     if (inv.confirmed) {
-      found = std::move(inv);
+      findings.found = std::move(inv);
       break;
     }
     fmt::print("  not confirmed: {}; exploring on\n",
                inv.notes.empty() ? std::string("?") : inv.notes.back());
-    if (!unconfirmed) unconfirmed = std::move(inv);
+    if (!findings.unconfirmed) findings.unconfirmed = std::move(inv);
     if (explorer.target_down_) break;
     if (!co_await explorer.fresh()) break;
   }
   progress.clear();
-  explorer.stop();
-  const double elapsed = seconds_since(start);
-  RunReport report = base_report(config, explorer.target());
-  CaseReport r = explore_case(config);
-  const Investigation* shown = found ? &*found : unconfirmed ? &*unconfirmed : nullptr;
-  if (shown != nullptr) {
-    fill_failure_case(r, config, *shown, totals);
-    print_investigation(config, *shown);
-  } else {
-    r.result = Result::kPass;
-    r.notes.push_back("nothing found: " + totals_text(totals, elapsed));
-  }
-  // Until the report model has a statistics section, the statistics are a
-  // note of the case, so that the JSON and HTML reports show them too.
-  const std::string statistics = totals.stats.text(server_rules());
-  r.notes.push_back("statistics of the explored programs:\n" + statistics);
-  r.duration_ms = elapsed * 1000;
-  report.cases.push_back(std::move(r));
-  report.summary.add(report.cases.back().result);
-  report.duration_ms = elapsed * 1000;
-  fmt::print("explore: {}\nstatistics of the explored programs:\n{}", totals_text(totals, elapsed),
-             statistics);
+  co_return findings;
+}
+
+// The machine-readable last line (conformance/explore/measure reads it).
+void print_result_line(const Findings& findings, const Totals& totals, double elapsed) {
+  const Investigation* shown = findings.shown();
   if (shown != nullptr) {
     fmt::print(
         "explore-result: outcome={} rule={} find_s={:.2f} programs={} shrink_s={:.2f} "
         "shrink_runs={} steps={} bytes={} connections={} original_steps={} "
         "original_bytes={} reproduced={}/{}\n",
-        found ? "found" : "unconfirmed", shown->failure.rule, shown->find_s, shown->program_index,
-        shown->shrink_s, shown->shrink.runs, shown->minimal.steps.size(),
+        findings.found ? "found" : "unconfirmed", shown->failure.rule, shown->find_s,
+        shown->program_index, shown->shrink_s, shown->shrink.runs, shown->minimal.steps.size(),
         program_request_bytes(shown->minimal), program_connections(shown->minimal),
         shown->original.steps.size(), program_request_bytes(shown->original), shown->confirmations,
         kConfirmRuns);
@@ -539,6 +505,48 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
         "seconds={:.1f}\n",
         totals.programs, totals.steps, totals.connections, totals.requests, elapsed);
   }
+}
+
+asio::awaitable<RunReport> explore(ExploreConfig config) {
+  const Clock::time_point start = Clock::now();
+  RunControl control(co_await asio::this_coro::executor, config.run_budget());
+  InterruptHandler interrupts(co_await asio::this_coro::executor, control);
+  Explorer explorer(config, control);
+  if (const std::string error = co_await explorer.start(); !error.empty()) {
+    explorer.stop();
+    co_return aborted_report(config, error);
+  }
+  fmt::print(
+      "kvconform explore: against {} (profile {}, seed {}, budget {:g} s, {} "
+      "connections, up to {} steps per program, max LEN {})\n",
+      explorer.target(), profile_name(config.options), config.options.seed, config.budget_s,
+      config.connections, config.max_steps, config.options.max_frame_bytes);
+  std::fflush(stdout);
+  Totals totals;
+  const Findings findings = co_await explore_loop(explorer, totals, start);
+  explorer.stop();
+  const double elapsed = seconds_since(start);
+  RunReport report = base_report(config, explorer.target());
+  CaseReport r = explore_case(config);
+  if (const Investigation* shown = findings.shown()) {
+    fill_failure_case(r, config, *shown, totals);
+    print_investigation(config, *shown);
+  } else {
+    r.result = Result::kPass;
+    r.notes.push_back("nothing found: " + totals_text(totals, elapsed));
+  }
+  if (control.stopping()) r.notes.push_back("exploring stopped early: " + control.stop_cause());
+  // Until the report model has a statistics section, the statistics are a
+  // note of the case, so that the JSON and HTML reports show them too.
+  const std::string statistics = totals.stats.text(server_rules());
+  r.notes.push_back("statistics of the explored programs:\n" + statistics);
+  r.duration_ms = elapsed * 1000;
+  report.cases.push_back(std::move(r));
+  report.interrupted_by = control.interrupted_by();
+  finish_report(report, {}, {}, start);
+  fmt::print("explore: {}\nstatistics of the explored programs:\n{}", totals_text(totals, elapsed),
+             statistics);
+  print_result_line(findings, totals, elapsed);
   co_return report;
 }
 
@@ -549,7 +557,9 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
   config.options.profile =
       script->profile == "sequential" ? Profile::kSequential : Profile::kConcurrent;
   config.options.max_frame_bytes = script->max_frame_bytes;
-  Explorer explorer(config);
+  RunControl control(co_await asio::this_coro::executor, config.run_budget());
+  InterruptHandler interrupts(co_await asio::this_coro::executor, control);
+  Explorer explorer(config, control);
   if (const std::string failed = co_await explorer.start(); !failed.empty()) {
     explorer.stop();
     co_return aborted_report(config, failed);
@@ -579,7 +589,7 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
   if (run.failure) {
     r.rule = run.failure->rule;
     r.level = run.failure->level;
-    r.result = run.failure->level == Level::kShould ? Result::kLenient : Result::kFail;
+    r.result = level_result(Result::kFail, run.failure->level);
     r.expected = fmt::format("{}: {}", where(*run.failure), run.failure->expected);
     r.observed = run.failure->observed;
     fmt::print("FAIL: SPEC {} {}\n  expected: {}\n  seen:     {}\n", run.failure->rule,
@@ -588,8 +598,8 @@ asio::awaitable<RunReport> replay(ExploreConfig config) {
     fmt::print("PASS: the program ran as the spec says\n");
   }
   report.cases.push_back(std::move(r));
-  report.summary.add(report.cases.back().result);
-  report.duration_ms = seconds_since(start) * 1000;
+  report.interrupted_by = control.interrupted_by();
+  finish_report(report, {}, {}, start);
   co_return report;
 }
 

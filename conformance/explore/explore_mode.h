@@ -39,7 +39,24 @@ struct ExploreConfig {
   std::string replay;       // replay: the script file.
   std::string save_script;  // --save-script FILE: the minimal failing program.
   bool progress = false;    // A progress line (stdout is a terminal).
+  // The run-wide time budget in seconds (--time-budget-s); 0: the budget
+  // to explore and to shrink plus kExploreBudgetMargin.
+  double time_budget_s = 0;
+
+  // The run-wide budget: exploring, shrinking and confirming together
+  // stop when it is spent, and so does a stop signal (run_control.h).
+  std::chrono::milliseconds run_budget() const;
 };
+
+// What the default run budget of explore allows beyond --budget-s and
+// --shrink-budget-s: the reruns that confirm a failure.
+inline constexpr double kExploreBudgetMargin = 120;
+
+inline std::chrono::milliseconds ExploreConfig::run_budget() const {
+  const double seconds =
+      time_budget_s > 0 ? time_budget_s : budget_s + shrink_budget_s + kExploreBudgetMargin;
+  return std::chrono::milliseconds(static_cast<long long>(seconds * 1000));
+}
 
 // Runs explore: prints progress, the failure and its minimal program,
 // and returns the report (one case, "explore"). Its exit_code() is 0 when

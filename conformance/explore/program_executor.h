@@ -18,6 +18,8 @@
 
 namespace kv {
 
+class Target;
+
 struct ExecutorConfig {
   RunOptions options;      // Endpoint, profile, maximum LEN, timeouts.
   // Goes before every logical key: a tag no other run of any program uses
@@ -25,6 +27,11 @@ struct ExecutorConfig {
   // (key_space.h). Must not be empty.
   std::string key_prefix;
   bool strict = false;     // Judge SHOULD rules too (SPEC 4.5).
+  // The server under test, for a step that acts on the server itself: a
+  // "terminate" step signals it and starts it again through
+  // Target::terminate() (engine/target.h), which needs --exec
+  // (Target::started_here()). Null where there is no such server (tests).
+  Target* target = nullptr;
 };
 
 struct ProgramRun {

@@ -147,8 +147,15 @@ void ConsoleReport::summary(const RunReport& run) {
   for (const CaseReport& r : run.cases) {
     if (!r.caused_by.empty()) dependents[r.caused_by].push_back(&r);
   }
-  if (!run.root_causes.empty()) {
+  if (!run.root_causes.empty() || !run.findings.empty()) {
     fmt::print(out_, "\nRoot causes (fix these first; the other failures likely follow from them):\n");
+    // The findings about the run as a whole first, one line each.
+    for (const Finding& f : run.findings) {
+      fmt::print(out_, "  {} {}\n",
+                 paint(Result::kFail, fmt::format("{:<13}", f.rule.empty() ? "RUN"
+                                                                           : "SPEC " + f.rule)),
+                 f.title);
+    }
     for (const CaseReport& r : run.cases) {
       if (std::find(run.root_causes.begin(), run.root_causes.end(), r.id) ==
           run.root_causes.end()) {

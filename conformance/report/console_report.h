@@ -1,5 +1,6 @@
 // The console reporter: one progress line per case as it finishes, one
-// per confirmation rerun, then the run's findings, its root causes, the
+// per confirmation rerun, then the run's findings, its root causes (the
+// findings first, one line each, then the cases), the
 // details of every failure (root causes first, with wire logs), the run's
 // statistics (engine/run_statistics.h), a summary table and the verdict.
 #pragma once
