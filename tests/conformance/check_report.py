@@ -13,9 +13,10 @@ report, after validating it against conformance/report/report.schema.json
       A line may name another flaw than its own name with flaw=NAME (one
       flaw checked under two maximum frame sizes needs two lines).
   check_report.py coverage --kvconform K --server S --table T --trust U
+                           [--explore-only E] [--engine-only G]
       every case ID printed by `kvconform list` must match a glob of the
       table (every case can be failed by some flaw), and every flaw of
-      `S --list-flaws` but none must have a line in the table or in U.
+      `S --list-flaws` but none must have a line in the table, in U, E or G.
   check_report.py trust    --kvconform K --server S --flaw F --trust U --json OUT
       kvconform, run twice with one seed on `S --flaw F` as line F of the
       trust table U says, must give identical verdicts that match the line:
@@ -252,7 +253,7 @@ def load_explore_only(path):
 def check_coverage(args):
     table = load_table(args.table)
     trusted = load_trust_table(args.trust) if args.trust else {}
-    explore_only = load_explore_only(args.explore_only)
+    explore_only = load_explore_only(args.explore_only) | load_explore_only(args.engine_only)
     listing = subprocess.run([args.kvconform, "list"], stdout=subprocess.PIPE, text=True,
                              timeout=60, check=True).stdout
     ids = [line.split()[0] for line in listing.splitlines() if line.strip()]
@@ -293,6 +294,8 @@ def main():
     parser.add_argument("--table")
     parser.add_argument("--trust", help="the trust scenarios table")
     parser.add_argument("--explore-only", help="coverage: flaws only kvconform explore finds")
+    parser.add_argument("--engine-only",
+                        help="coverage: flaws only the engine's run-wide findings name")
     parser.add_argument("--json", help="where kvconform writes its report")
     args, rest = parser.parse_known_args()
     if args.mode == "correct":

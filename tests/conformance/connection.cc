@@ -35,6 +35,11 @@ constexpr std::size_t kOutputQueueLimit = 256;
 constexpr std::chrono::milliseconds kMutingPause{220};
 // The accept-limit flaw serves this many connections, no more.
 constexpr int kAcceptedConnections = 64;
+// slower-every-connection: what each ended connection adds to every later
+// response batch's wait, once the first kSlowdownFreeConnections have
+// ended (a leak that costs nothing until some resource runs short).
+constexpr std::chrono::milliseconds kSlowdownPerEndedConnection{5};
+constexpr int kSlowdownFreeConnections = 16;
 // The timeout-while-output-pending flaw's timeout, counted from the last
 // input byte even while responses wait to be written.
 constexpr std::chrono::milliseconds kInputOnlyTimeout{1000};
@@ -74,6 +79,7 @@ Connection::Connection(int fd, ServerContext& context)
 
 Connection::~Connection() {
   close_now();
+  ++context_.ended;
   --context_.live_connections;
 }
 
@@ -307,6 +313,15 @@ std::chrono::milliseconds Connection::read_timeout() const {
 
 std::error_code Connection::send_batch() {
   if (batch_.empty()) return {};
+  // slower-every-connection: each connection that ended left something
+  // behind that every later answer pays for.
+  if (flaw_ == Flaw::kSlowerEveryConnection) {
+    const int ended = context_.ended.load();
+    if (ended > kSlowdownFreeConnections) {
+      std::this_thread::sleep_for(kSlowdownPerEndedConnection *
+                                  (ended - kSlowdownFreeConnections));
+    }
+  }
   if (flaw_ == Flaw::kReorderResponses) std::reverse(batch_.begin(), batch_.end());
   if (flaw_ == Flaw::kBoundedOutputQueue && batch_.size() > kOutputQueueLimit) {
     batch_.resize(kOutputQueueLimit);

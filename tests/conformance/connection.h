@@ -43,6 +43,8 @@ struct ServerContext {
   std::atomic<int> slots_taken{0};
   // Held while a connection writes, under global-write-lock only.
   std::mutex write_mutex;
+  // Connections ended so far (slower-every-connection).
+  std::atomic<int> ended{0};
 
   // The drain (SPEC 12.5). Once `draining` is set, every connection
   // finishes as Connection::drain() says, by `drain_deadline` at the

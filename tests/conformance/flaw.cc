@@ -78,6 +78,7 @@ constexpr std::pair<Flaw, std::string_view> kFlawNames[] = {
     {Flaw::kWritesBeforeReads, "writes-before-reads"},
     {Flaw::kPipelineInReverse, "pipeline-in-reverse"},
     {Flaw::kGlobalWriteLock, "global-write-lock"},
+    {Flaw::kSlowerEveryConnection, "slower-every-connection"},
 };
 
 }  // namespace

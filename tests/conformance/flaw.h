@@ -124,6 +124,11 @@ enum class Flaw {
                             // reverse order (responses still in order).
   kGlobalWriteLock,         // 11.4: one lock is held while any connection's
                             // responses are written, so a slow reader stalls all.
+  // Degradation over a run (issue 19: the engine's run-wide findings).
+  kSlowerEveryConnection,  // 7.1: every connection that ends (after the 16th)
+                           // makes each later response batch wait 5 ms
+                           // longer, as a server that leaks with every
+                           // connection.
 };
 
 // The flaw's command-line name, e.g. "one-read-one-frame".
