@@ -56,6 +56,8 @@ class ClientCommand final : public Command {
     bound_->flag(
         "--strict", [](auto& c) -> auto& { return c.strict; },
         "SHOULD cases count too: a LENIENT case fails the run", Rerun::kOmit);
+    add_time_budget_option(
+        *bound_, [](auto& c) -> auto& { return c.suite.time_budget_s; }, "no budget");
     add_report_options(*sub, files_);
     return sub;
   }

@@ -34,6 +34,8 @@ class DiffCommand final : public Command {
     add_max_frame_option(*bound_);
     add_timeout_scale_option(*bound_);
     add_seed_option(*sub, seed_);
+    add_time_budget_option(
+        *bound_, [](auto& c) -> auto& { return c.time_budget_s; }, "no budget");
     return sub;
   }
 
@@ -43,6 +45,9 @@ class DiffCommand final : public Command {
       return kExitUsage;
     }
     config_.options.seed = seed_or_random(seed_);
+    config_.rerun_prefix = "kvconform diff";
+    for (const std::string& target : targets_) config_.rerun_prefix += " --target " + option_text(target);
+    config_.rerun_prefix += bound_->rerun_arguments();
     for (const std::string& target : targets_) {
       std::string error;
       const auto endpoint = resolve_endpoint(target, error);

@@ -47,6 +47,13 @@ void add_replay_settings(BoundOptions<ExploreConfig>& bound) {
   add_strict_option(bound);
 }
 
+// --time-budget-s of explore and replay.
+void add_explore_budget_option(BoundOptions<ExploreConfig>& bound) {
+  add_time_budget_option(
+      bound, [](auto& c) -> auto& { return c.time_budget_s; },
+      "--budget-s + --shrink-budget-s + 120");
+}
+
 // "kvconform replay" and the options of `config` that replay repeats.
 std::string replay_prefix(ExploreConfig& config) {
   CLI::App scratch;
@@ -118,6 +125,7 @@ class ExploreCommand final : public ExploreBase {
     sub->add_option("--save-script", config_.save_script,
                     "write the minimal failing program's JSON script to this file");
     add_strict_option(*bound_);
+    add_explore_budget_option(*bound_);
     add_report_options(*sub, files_);
     return sub;
   }
@@ -141,6 +149,7 @@ class ReplayCommand final : public ExploreBase {
         ->check(CLI::ExistingFile);
     bound_.emplace(*sub, config_);
     add_replay_settings(*bound_);
+    add_explore_budget_option(*bound_);
     add_report_options(*sub, files_);
     return sub;
   }

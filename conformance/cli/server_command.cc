@@ -80,6 +80,8 @@ class ServerCommand final : public Command {
         "--no-confirm", [](auto& c) -> auto& { return c.confirm; },
         "report failures without rerunning them alone first (faster, less certain)", Rerun::kOmit,
         false);
+    add_time_budget_option(
+        *bound_, [](auto& c) -> auto& { return c.time_budget_s; }, "no budget");
     add_report_options(*sub, files_);
     return sub;
   }

@@ -104,6 +104,21 @@ void add_drain_option(BoundOptions<Config>& bound) {
       ->check(CLI::Range(2000, 600000));
 }
 
+// --time-budget-s S (engine/run_control.h), bound to `field`, a double of
+// seconds: when the run has lasted S s, every check without a verdict is
+// ERROR "not run" and the reports are written. `zero` says what 0 means
+// for this subcommand.
+template <class Config, class Field>
+void add_time_budget_option(BoundOptions<Config>& bound, Field field, const std::string& zero) {
+  bound
+      .option("--time-budget-s", field,
+              "end the run after this many seconds, reporting the checks not run by then as "
+              "ERROR \"not run\"; 0: " +
+                  zero,
+              Rerun::kOmit)
+      ->check(CLI::Range(0.0, 604800.0));
+}
+
 // The server under test and the settings it was started with that every
 // run against it needs: --target, --exec, --profile, --max-frame-bytes,
 // --timeout-scale, --drip-ms, --idle-timeout-ms (server and explore).
