@@ -84,7 +84,10 @@ std::string pick_value(FuzzedDataProvider& in) {
     case 7:
       return "\xc3\xa4";
     case 8:
-      return std::string(in.ConsumeIntegralInRange<std::size_t>(0, 3000), 'L');
+      // Now and then past 64 KiB: a response larger than a socket buffer.
+      return std::string(in.ConsumeBool() ? in.ConsumeIntegralInRange<std::size_t>(65000, 70000)
+                                          : in.ConsumeIntegralInRange<std::size_t>(0, 3000),
+                         'L');
     default:
       return in.ConsumeRandomLengthString(16);
   }
@@ -157,7 +160,8 @@ class Simulation {
         max_frame_len_(in_.PickValueInArray({64U, 300U, 4096U, kDefaultMaxFrameLen})),
         room_(in_.PickValueInArray({std::size_t{16}, std::size_t{4096}, kUnlimited})),
         server_(make(max_frame_len_)),
-        model_(false, KeySpace::whole_store()),
+        // Strict: the kit's servers write canonical responses (SPEC 4.5).
+        model_(true, KeySpace::whole_store()),
         oracle_(model_, max_frame_len_) {
     log(fmt::format("server: max LEN {}, socket send buffers of {} bytes", max_frame_len_,
                     room_ == kUnlimited ? std::string("unlimited") : std::to_string(room_)));

@@ -10,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdlib>
+#include <deque>
 #include <fstream>
 #include <memory>
 #include <optional>
@@ -24,8 +25,10 @@
 #include "conformance/explore/program_executor.h"
 #include "conformance/explore/program_generator.h"
 #include "conformance/explore/program_script.h"
+#include "conformance/explore/program_stream.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/explore/shrinker.h"
+#include "conformance/explore/statistics_section.h"
 #include "conformance/rules/rule_map.h"
 
 namespace kv {
@@ -315,18 +318,6 @@ RunReport aborted_report(const ExploreConfig& config, const std::string& error) 
   return report;
 }
 
-// The MUST and SHOULD rules of the server sections (2 to 12) of the
-// built-in outline: the rules an explore judgement could cite.
-std::vector<std::string> server_rules() {
-  std::vector<std::string> ids;
-  for (const SpecRule& rule : parse_rule_outline(built_in_rule_outline())) {
-    if (rule.level != "MUST" && rule.level != "SHOULD") continue;
-    const int section = std::atoi(rule.id.c_str());
-    if (section >= 2 && section <= 12) ids.push_back(rule.id);
-  }
-  return ids;
-}
-
 CaseReport explore_case(const ExploreConfig& config) {
   CaseReport r;
   r.id = "explore";
@@ -445,33 +436,54 @@ asio::awaitable<Findings> explore_loop(Explorer& explorer, Totals& totals,
   const GeneratorConfig generator = generator_config(config);
   Progress progress(config.progress);
   Findings findings;
-  for (std::uint64_t index = 1;
-       seconds_since(start) < config.budget_s && !explorer.control().stopping(); ++index) {
-    const Program program = generate_program(generator, index);
-    ProgramRun run = co_await explorer.run(program, index);
-    if (explorer.control().stopping()) break;
-    ++totals.programs;
-    totals.steps += run.steps;
-    totals.connections += run.connections;
-    totals.requests += run.requests;
-    totals.stats.merge(run.stats);
-    progress.show(totals, seconds_since(start), config.budget_s);
-    if (std::getenv("KV_EXPLORE_TRACE") != nullptr) {
-      fmt::print("trace: program {} {} steps {:.0f} ms\n", index, run.steps, run.duration_ms);
-      for (const WireEntry& e : run.wire_log) {
-        if (e.dir == WireDirection::kInfo && e.note.find("waited") != std::string::npos) {
-          fmt::print("   {}\n", wire_entry_head(e));
-        }
+  // Programs run side by side against a concurrent server (program_stream.h);
+  // a failing one is investigated alone, once those in flight are done.
+  ProgramStream stream(
+      co_await asio::this_coro::executor, generator, programs_at_once(config.options.profile),
+      [&explorer](const Program& program, std::uint64_t index) {
+        return explorer.run(program, index);
+      });
+  // Failed programs waiting to be investigated, with when each was seen.
+  std::deque<std::pair<ProgramStream::Finished, double>> failed;
+  for (;;) {
+    const bool stopping = explorer.control().stopping();
+    if (stopping || seconds_since(start) >= config.budget_s) stream.pause();
+    // A stop of the run investigates nothing more.
+    if (stopping) failed.clear();
+    std::optional<ProgramStream::Finished> finished;
+    // A failure waits for the programs in flight before it is investigated.
+    if (failed.empty() || stream.in_flight() > 0) finished = co_await stream.next();
+    if (!finished && failed.empty()) break;
+    if (finished) {
+      // A program that a stop of the run cut short reports nothing.
+      if (explorer.control().stopping()) continue;
+      const ProgramRun& run = finished->run;
+      ++totals.programs;
+      totals.steps += run.steps;
+      totals.connections += run.connections;
+      totals.requests += run.requests;
+      totals.stats.merge(run.stats);
+      progress.show(totals, seconds_since(start), config.budget_s);
+      if (std::getenv("KV_EXPLORE_TRACE") != nullptr) {
+        fmt::print("trace: program {} {} steps {:.0f} ms\n", finished->index, run.steps,
+                   run.duration_ms);
       }
+      if (!run.failure) continue;
+      failed.emplace_back(std::move(*finished), seconds_since(start));
+      stream.pause();
+      continue;
     }
-    if (!run.failure) continue;
+    ProgramStream::Finished first = std::move(failed.front().first);
+    const double find_s = failed.front().second;
+    failed.pop_front();
+    const ProgramRun& run = first.run;
     progress.clear();
-    const double find_s = seconds_since(start);
-    fmt::print("program {} (after {:.1f} s, {} programs, {} steps) fails SPEC {} {}: {}\n", index,
-               find_s, totals.programs, totals.steps, run.failure->rule, where(*run.failure),
-               run.failure->observed.substr(0, 300));
+    fmt::print("program {} (after {:.1f} s, {} programs, {} steps) fails SPEC {} {}: {}\n",
+               first.index, find_s, totals.programs, totals.steps, run.failure->rule,
+               where(*run.failure), run.failure->observed.substr(0, 300));
     std::fflush(stdout);
-    Investigation inv = co_await explorer.investigate(program, index, std::move(run), find_s);
+    Investigation inv =
+        co_await explorer.investigate(first.program, first.index, std::move(first.run), find_s);
     if (inv.confirmed) {
       findings.found = std::move(inv);
       break;
@@ -481,6 +493,7 @@ asio::awaitable<Findings> explore_loop(Explorer& explorer, Totals& totals,
     if (!findings.unconfirmed) findings.unconfirmed = std::move(inv);
     if (explorer.target_down_) break;
     if (!co_await explorer.fresh()) break;
+    if (failed.empty()) stream.resume();
   }
   progress.clear();
   co_return findings;
@@ -536,16 +549,13 @@ asio::awaitable<RunReport> explore(ExploreConfig config) {
     r.notes.push_back("nothing found: " + totals_text(totals, elapsed));
   }
   if (control.stopping()) r.notes.push_back("exploring stopped early: " + control.stop_cause());
-  // Until the report model has a statistics section, the statistics are a
-  // note of the case, so that the JSON and HTML reports show them too.
-  const std::string statistics = totals.stats.text(server_rules());
-  r.notes.push_back("statistics of the explored programs:\n" + statistics);
+  // The statistics of the explored programs, in every report.
+  fill_statistics_section(totals.stats, elapsed, server_rules(), report.statistics);
   r.duration_ms = elapsed * 1000;
   report.cases.push_back(std::move(r));
   report.interrupted_by = control.interrupted_by();
   finish_report(report, {}, {}, start);
-  fmt::print("explore: {}\nstatistics of the explored programs:\n{}", totals_text(totals, elapsed),
-             statistics);
+  fmt::print("explore: {}\n", totals_text(totals, elapsed));
   print_result_line(findings, totals, elapsed);
   co_return report;
 }

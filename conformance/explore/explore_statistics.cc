@@ -1,10 +1,7 @@
 #include "conformance/explore/explore_statistics.h"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
-
 
 namespace kv {
 
@@ -128,21 +125,6 @@ std::vector<std::string> ExploreStatistics::rules_never_judged(
     if (count(kStatRules, rule) == 0) out.push_back(rule);
   }
   std::sort(out.begin(), out.end(), rule_id_less);
-  return out;
-}
-
-std::string ExploreStatistics::text(const std::vector<std::string>& rules) const {
-  std::string out;
-  for (const Group& g : groups()) {
-    out += fmt::format("  {}:", g.name);
-    for (std::size_t i = 0; i < g.rows.size(); ++i) {
-      out += fmt::format("{} {} {}", i ? "," : "", g.rows[i].first, g.rows[i].second);
-    }
-    out += "\n";
-  }
-  const std::vector<std::string> never = rules_never_judged(rules);
-  out += fmt::format("  SPEC rules never judged: {}\n",
-                     never.empty() ? std::string("none") : fmt::format("{}", fmt::join(never, ", ")));
   return out;
 }
 

@@ -26,10 +26,10 @@ inline constexpr std::string_view kStatFraming = "framing errors by class";
 inline constexpr std::string_view kStatConnections = "connections";
 inline constexpr std::string_view kStatRules = "SPEC rules judged";
 // Wall time by phase; the rows add up to the programs' run time.
-inline constexpr std::string_view kStatTime = "time by phase (ms)";
+inline constexpr std::string_view kStatTime = "time by phase";
 // The waits the steps ask for (pauses, gaps between slow reads and between
 // the writes of a shape), part of the phases' time.
-inline constexpr std::string_view kStatWaits = "waits the steps ask for (ms)";
+inline constexpr std::string_view kStatWaits = "waits the steps ask for";
 
 class ExploreStatistics {
  public:
@@ -55,10 +55,6 @@ class ExploreStatistics {
 
   // The rules of `rules` (IDs) that no judgement ran for, in SPEC order.
   std::vector<std::string> rules_never_judged(const std::vector<std::string>& rules) const;
-
-  // Several lines for the console: one per group, "name: label n, ...",
-  // then the rules of `rules` that no judgement ran for.
-  std::string text(const std::vector<std::string>& rules) const;
 
  private:
   std::map<std::string, std::map<std::string, std::uint64_t>, std::less<>> counts_;

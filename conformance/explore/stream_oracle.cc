@@ -147,10 +147,19 @@ void StreamOracle::server_wrote(int conn, std::span<const std::uint8_t> bytes, d
     return;
   }
   c->responses.feed(bytes);
+  c->received.append(reinterpret_cast<const char*>(bytes.data()), bytes.size());
   while (!failure_) {
     ReadEvent event;
     const DecodeResult r = c->responses.next(event.message);
     if (r.status == DecodeStatus::kNeedMore) return;
+    if (r.status != DecodeStatus::kFramingError) {
+      // The frame as it came, for the strict check of canonical encoding.
+      const std::size_t at = static_cast<std::size_t>(r.offset - c->received_offset);
+      const std::size_t end = at + kHeaderBytes + r.len;
+      if (r.len <= kMaxRawBytes) event.raw = c->received.substr(at, end - at);
+      c->received.erase(0, end);
+      c->received_offset += end;
+    }
     if (r.status == DecodeStatus::kFramingError) {
       event.kind = ReadEventKind::kBadFrame;
       event.detail = std::string(frame_error_name(r.error));

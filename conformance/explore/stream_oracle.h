@@ -75,6 +75,8 @@ class StreamOracle {
     FrameDecoder responses;
     std::string sent;  // The client's bytes from the first undecoded frame on.
     std::uint64_t sent_offset = 0;  // The stream offset of sent[0].
+    std::string received;  // The server's bytes from the first undecoded response on.
+    std::uint64_t received_offset = 0;
     std::deque<Expectation> due;
     End end = End::kOpen;
     bool error_frame_seen = false;

@@ -28,6 +28,7 @@
 #include "conformance/explore/request_encoding.h"
 #include "conformance/explore/shrinker.h"
 #include "conformance/explore/spec_model.h"
+#include "conformance/explore/statistics_section.h"
 #include "conformance/explore/stream_oracle.h"
 
 namespace kv {
@@ -294,6 +295,28 @@ TEST(ExploreStatistics, AddsUpRunsAndListsTheRulesNoJudgementRan) {
   EXPECT_EQ(rules, (std::vector<std::string>{"2.5", "2.10", "10.1"}));
   EXPECT_EQ(a.rules_never_judged({"2.6", "10.1", "2.5", "2.1"}),
             (std::vector<std::string>{"2.1", "2.6"}));
+}
+
+TEST(ExploreStatistics, FillTheReportSectionWithRatesAndRuleCoverage) {
+  ExploreStatistics stats;
+  stats.add(kStatSteps, "send", 30);
+  stats.add(kStatSteps, "read", 10);
+  stats.add_time(kStatTime, "steps: send", 250);
+  for (int i = 0; i < 4; ++i) stats.judged("5.2");
+  RunStatistics out;
+  fill_statistics_section(stats, 2.0, {"5.2", "12.5"}, out);
+  const StatGroup& steps = out.group("explore: " + std::string(kStatSteps));
+  EXPECT_EQ(steps.value("send"), 30);
+  const StatGroup& programs = out.group("explore: " + std::string(kStatPrograms));
+  EXPECT_EQ(programs.value("steps"), 40);
+  EXPECT_EQ(programs.value("steps per second"), 20);
+  EXPECT_EQ(out.group("explore: " + std::string(kStatTime)).counters.at(0).unit, "ms");
+  EXPECT_EQ(out.rules_judged().at("5.2"), 4U);
+  EXPECT_EQ(out.rules_never_exercised(), std::vector<std::string>{"12.5"});
+  // Every server rule explore can cite is one of the outline's sections 2 to 12.
+  const std::vector<std::string> rules = server_rules();
+  EXPECT_NE(std::find(rules.begin(), rules.end(), "5.2"), rules.end());
+  EXPECT_NE(std::find(rules.begin(), rules.end(), "12.6"), rules.end());
 }
 
 TEST(ExploreClasses, KeysAndValuesAreClassifiedByTheirBytes) {
