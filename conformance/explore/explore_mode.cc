@@ -282,6 +282,8 @@ GeneratorConfig generator_config(const ExploreConfig& c) {
   g.profile = c.options.profile;
   g.max_frame_bytes = c.options.max_frame_bytes;
   g.drip_interval = c.options.drip_interval;
+  // Only a server kvconform started can be signalled and started again.
+  g.terminate = !c.exec_command.empty();
   return g;
 }
 

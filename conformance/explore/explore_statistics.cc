@@ -25,7 +25,7 @@ std::vector<int> rule_numbers(std::string_view id) {
 const std::string_view kGroupOrder[] = {kStatPrograms, kStatSteps,  kStatShapes,
                                         kStatRequests, kStatKeys,   kStatValues,
                                         kStatForms,    kStatFraming, kStatConnections,
-                                        kStatRules};
+                                        kStatShutdowns, kStatRules};
 
 }  // namespace
 

@@ -24,6 +24,8 @@ inline constexpr std::string_view kStatValues = "value families";
 inline constexpr std::string_view kStatForms = "body encodings";
 inline constexpr std::string_view kStatFraming = "framing errors by class";
 inline constexpr std::string_view kStatConnections = "connections";
+// Terminate steps (--exec): how the server ended after its signals.
+inline constexpr std::string_view kStatShutdowns = "shutdowns by signal";
 inline constexpr std::string_view kStatRules = "SPEC rules judged";
 // Wall time by phase; the rows add up to the programs' run time.
 inline constexpr std::string_view kStatTime = "time by phase";

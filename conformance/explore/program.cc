@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "codec/frame_format.h"
@@ -66,7 +67,8 @@ constexpr Names<StepAction> kActions[] = {{StepAction::kSend, "send"},
                                           {StepAction::kHalfClose, "half-close"},
                                           {StepAction::kClose, "close"},
                                           {StepAction::kReset, "reset"},
-                                          {StepAction::kChurn, "churn"}};
+                                          {StepAction::kChurn, "churn"},
+                                          {StepAction::kTerminate, "terminate"}};
 constexpr Names<ShapeKind> kShapes[] = {{ShapeKind::kWhole, "whole"},
                                         {ShapeKind::kSplitAt, "split"},
                                         {ShapeKind::kByteByByte, "byte-by-byte"},
@@ -210,6 +212,15 @@ std::string describe_step(const Step& s) {
                              s.count);
       }
       return "?";
+    case StepAction::kTerminate: {
+      std::string text = "SIGTERM to the server (a drain, SPEC 12.5)";
+      if (s.count > 0) {
+        text = fmt::format("pipeline {} GETs of a 64 KiB value on a connection that never reads, "
+                           "then {}", s.count, text);
+      }
+      if (s.ms > 0) text += fmt::format(", a second SIGTERM {} ms later if it still runs", s.ms);
+      return text + "; the server is started again";
+    }
   }
   return "?";
 }
@@ -225,9 +236,17 @@ std::vector<std::string> describe_program(const Program& program) {
 std::size_t program_connections(const Program& program) {
   std::set<int> used;
   for (const Step& s : program.steps) {
-    if (s.action != StepAction::kPause && s.action != StepAction::kChurn) used.insert(s.conn);
+    if (s.action != StepAction::kPause && s.action != StepAction::kChurn &&
+        s.action != StepAction::kTerminate) {
+      used.insert(s.conn);
+    }
   }
   return used.size();
+}
+
+bool stops_server(const Program& program) {
+  return std::any_of(program.steps.begin(), program.steps.end(),
+                     [](const Step& s) { return s.action == StepAction::kTerminate; });
 }
 
 }  // namespace kv

@@ -92,6 +92,14 @@ enum class StepAction {
   kClose,       // Close without reading what is due.
   kReset,       // Close with a reset (RST), dropping what is due.
   kChurn,       // Open `count` connections and end each as `churn_end` says.
+  // Under --exec only: SIGTERM to the server, which must drain (SPEC
+  // 12.5); with `ms` > 0, a second SIGTERM `ms` later if it still runs,
+  // which must stop it within 1 s (12.6). With `count` > 0, an extra
+  // connection first pipelines `count` GETs of a 64 KiB value and never
+  // reads them, so that the drain cannot end by itself. The server is then
+  // started again, empty: the step ends the program (later steps do not
+  // run).
+  kTerminate,
 };
 
 // How a churn step ends each of its short-lived connections (SPEC 7.5:
@@ -133,14 +141,18 @@ struct Step {
   // the middle of its last frame). They go first in the connection's next
   // send; a close, reset or half-close drops them (a truncated frame).
   std::uint32_t hold = 0;
-  int ms = 0;     // kPause, kReadSlowly.
-  int count = 0;  // kChurn.
+  int ms = 0;     // kPause, kReadSlowly, kTerminate.
+  int count = 0;  // kChurn, kTerminate.
   ChurnEnd churn_end = ChurnEnd::kFin;  // kChurn.
 };
 
 struct Program {
   std::vector<Step> steps;
 };
+
+// Whether the program has a terminate step: it must run alone, since the
+// server it stops is every program's.
+bool stops_server(const Program& program);
 
 // The names scripts (program_script.h) and statistics use for the enums
 // above and for stream shapes: "put", "unknown-fields", "length-too-small",

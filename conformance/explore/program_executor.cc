@@ -8,6 +8,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <deque>
 #include <memory>
@@ -18,6 +19,7 @@
 #include "conformance/explore/request_classes.h"
 #include "conformance/explore/request_encoding.h"
 #include "conformance/engine/liveness.h"
+#include "conformance/engine/target.h"
 #include "conformance/wire/messages.h"
 #include "conformance/wire/wire_session.h"
 
@@ -60,6 +62,23 @@ constexpr Millis kAfterTruncation{50};
 // A connection quiet for this long before a step that finds it closed was
 // closed for being idle, though its idle timeout had not passed (SPEC 9.4).
 constexpr Millis kQuietSpell{1500};
+// The terminate step (SPEC 12.5, 12.6). The connection that never reads,
+// and the value its GETs ask for.
+constexpr int kStuckConnection = 85;
+constexpr std::size_t kStuckValueBytes = 64 * 1024;
+// Left for what was sent to reach the server before the signal.
+constexpr Millis kBeforeSignal{100};
+// Added to the scaled drain time before a server that has not exited
+// fails: seeing the exit takes a poll, and the machine may be loaded.
+constexpr Millis kExitGrace{500};
+// A connection whose requests since the last answered one add up to at
+// most this many bytes has them all in the server's receive buffer when
+// the signal comes, so a drain must answer every one. Larger sends may
+// still be on their way (a read during the drain may find no byte while
+// the rest is in transit), and are not held against the server.
+constexpr std::size_t kDrainedForSure = 32 * 1024;
+// How often the reader looks at each connection during a terminate step.
+constexpr Millis kTerminatePoll{10};
 
 struct Conn {
   int id = 0;
@@ -76,6 +95,8 @@ struct Conn {
   std::uint64_t order = 0;  // When it was opened (the sequential server serves in this order).
   int answered = 0;         // Responses read on it.
   bool queued = false;      // Sequential: opened while another connection was served.
+  // Bytes sent since the responses due were last all read (terminate).
+  std::size_t unanswered_bytes = 0;
 };
 
 // A send in progress, shared by the writer and the reader that drains
@@ -113,7 +134,9 @@ class TimeSpent {
 class Executor {
  public:
   explicit Executor(const ExecutorConfig& config)
-      : config_(config), model_(config.strict, KeySpace::tagged(config.key_prefix)) {}
+      : config_(config),
+        options_(config.options),
+        model_(config.strict, KeySpace::tagged(config.key_prefix)) {}
 
   asio::awaitable<ProgramRun> run(const Program& program) {
     ProgramRun run;
@@ -123,7 +146,7 @@ class Executor {
       }
     }
     for (std::size_t i = 0; i < conns_.size(); ++i) conns_[i].id = static_cast<int>(i) + 1;
-    for (std::size_t i = 0; i < program.steps.size() && !failure_; ++i) {
+    for (std::size_t i = 0; i < program.steps.size() && !failure_ && !terminated_; ++i) {
       step_ = static_cast<int>(i);
       const double t0 = now();
       stats_.add(kStatSteps, name_of(program.steps[i].action));
@@ -175,7 +198,8 @@ class Executor {
   }
 
  private:
-  const RunOptions& opts() const { return config_.options; }
+  // The run's options; a terminate step may move the server to a new port.
+  const RunOptions& opts() const { return options_; }
 
   static std::string_view step_time_name(StepAction action) {
     switch (action) {
@@ -194,6 +218,8 @@ class Executor {
         return "steps: close or reset";
       case StepAction::kChurn:
         return "steps: churn";
+      case StepAction::kTerminate:
+        return "steps: terminate";
     }
     return "steps: other";
   }
@@ -374,6 +400,7 @@ class Executor {
         co_return;
       }
       ++c.answered;
+      if (c.due.empty()) c.unanswered_bytes = 0;
       if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
         const TimeSpent spent(stats_, kStatWaits, "between slow reads");
         co_await pause(Millis(gap_ms));
@@ -556,6 +583,7 @@ class Executor {
     const std::string to_send = bytes.substr(0, bytes.size() - hold);
     const std::size_t answers = frames.size() - (hold > 0 ? 1 : 0) + (bad_frame_at ? 1 : 0);
     const SendState st = co_await send_shaped(c, to_send, s.shape.stream_shape(), answers);
+    c.unanswered_bytes += to_send.size();
     if (hold > 0 && st.error.empty()) {
       c.partial = frames.back().first;
       c.held = bytes.substr(bytes.size() - hold);
@@ -788,6 +816,233 @@ class Executor {
       case StepAction::kChurn:
         co_await churn(std::clamp(s.count, 0, kMaxChurn), s.churn_end);
         break;
+      case StepAction::kTerminate:
+        co_await terminate(s);
+        break;
+    }
+  }
+
+  // What one connection received from the first signal on.
+  using Heard = std::vector<std::pair<ReadEvent, double>>;
+
+  // Reads `watched` until each ends, or until the server has exited
+  // (`done`) and nothing more came for the response timeout.
+  asio::awaitable<void> listen_during_drain(std::vector<Conn*> watched, std::vector<Heard>& heard,
+                                            const bool& done) {
+    std::vector<bool> ended(watched.size(), false);
+    std::optional<Clock::time_point> quiet_since;
+    for (;;) {
+      bool all_ended = true;
+      bool got = false;
+      for (std::size_t i = 0; i < watched.size(); ++i) {
+        if (ended[i]) continue;
+        all_ended = false;
+        auto [event, at] = co_await next_event(*watched[i], kTerminatePoll);
+        if (event.kind == ReadEventKind::kTimeout) continue;
+        got = true;
+        ended[i] = is_end(event);
+        heard[i].emplace_back(std::move(event), at);
+      }
+      if (all_ended) co_return;
+      if (got || !done) {
+        quiet_since.reset();
+      } else if (!quiet_since) {
+        quiet_since = Clock::now();
+      } else if (Clock::now() - *quiet_since > opts().response_timeout()) {
+        co_return;
+      }
+    }
+  }
+
+  asio::awaitable<TerminateOutcome> signal_server(Target& target, TerminateRequest request,
+                                                  bool& done) {
+    TerminateOutcome out = co_await target.terminate(request);
+    done = true;
+    co_return out;
+  }
+
+  // Opens the connection that never reads and pipelines `count` GETs of a
+  // large value on it, so that the drain cannot end by itself. Returns
+  // false (with a failure) if the server did not take them.
+  asio::awaitable<bool> stall_drain(Conn& stuck, int count) {
+    if (!co_await open(stuck)) co_return false;
+    Request put;
+    put.op = RequestOp::kPut;
+    put.key = "stuck";
+    const Request one = concrete_copy(put, config_.key_prefix, 0);
+    Request big = one;
+    const std::uint32_t max = opts().max_frame_bytes;
+    big.value = std::string(
+        std::min(kStuckValueBytes, value_size_for_put_len(one.key, max)), 's');
+    if (big.value.empty()) co_return true;
+    stuck.due.push_back(model_.expect(put, big, step_, stuck.id, now()));
+    const SendState put_sent = co_await send_shaped(stuck, encode_one(big), StreamShape::whole(), 1);
+    model_.sent(stuck.due.back());
+    if (!put_sent.error.empty()) {
+      fail("7.1", "the server reads a PUT of a 64 KiB value", put_sent.error);
+      co_return false;
+    }
+    co_await read_due(stuck, 0);
+    if (failure_) co_return false;
+    Request get = big;
+    get.op = RequestOp::kGet;
+    get.value.clear();
+    std::string gets;
+    for (int i = 0; i < count; ++i) gets += encode_one(get);
+    log_.info(stuck.id, fmt::format("{} GETs of the {}-byte value, never read", count,
+                                    big.value.size()));
+    const Check sent = co_await stuck.session->send(gets, opts().bulk_timeout());
+    static_cast<void>(sent);  // A server that stops reading is judged by the drain.
+    co_return true;
+  }
+
+  // Judges what connection `c` received from the first signal on: the
+  // answers due, the error response in place of a trailing partial frame,
+  // then the end (SPEC 12.5). `strict`: the server surely had read every
+  // byte of it, so nothing may be missing.
+  void judge_drained(Conn& c, const Heard& heard, bool strict) {
+    std::size_t k = 0;
+    const std::size_t due = c.due.size();
+    while (!c.due.empty() && !failure_) {
+      if (k == heard.size() || is_end(heard[k].first)) {
+        if (strict) {
+          fail("12.5",
+               fmt::format("on SIGTERM, every complete request the server read is answered before "
+                           "its FIN: {} of {} still due on connection {}",
+                           c.due.size(), due, c.id),
+               k == heard.size() ? std::string("nothing more arrived")
+                                 : describe_event(heard[k].first));
+        }
+        return;
+      }
+      const Expectation e = c.due.front();
+      c.due.pop_front();
+      std::vector<const Expectation*> later;
+      for (const Expectation& d : c.due) later.push_back(&d);
+      if (auto f = model_.judge(e, heard[k].first, heard[k].second, later)) {
+        fail(std::move(*f));
+        return;
+      }
+      ++k;
+      ++c.answered;
+    }
+    if (failure_) return;
+    const bool error_frame = k < heard.size() && heard[k].first.kind == ReadEventKind::kFrame &&
+                             same_message(heard[k].first.message, make_error_response());
+    if (c.partial) {
+      if (error_frame) {
+        ++k;
+      } else if (strict) {
+        fail("12.5",
+             fmt::format("on SIGTERM, {} in place of the trailing partial frame (its last {} "
+                         "bytes held back) on connection {}, then a FIN",
+                         describe_message(make_error_response()), c.held.size(), c.id),
+             k < heard.size() ? describe_event(heard[k].first) : std::string("nothing arrived"));
+        return;
+      }
+    }
+    if (k < heard.size() && !is_end(heard[k].first)) {
+      fail("12.5",
+           fmt::format("after the answers due on connection {}{}, a FIN and no other byte", c.id,
+                       c.partial ? " and the error response for its partial frame" : ""),
+           describe_event(heard[k].first));
+    }
+  }
+
+  // The terminate step: SIGTERM, maybe a second one, the exit judged
+  // (SPEC 12.5, 12.6), every connection the server serves read to its end
+  // meanwhile, and a fresh server for the rest of the run.
+  asio::awaitable<void> terminate(const Step& s) {
+    Target* target = config_.target;
+    if (target == nullptr || !target->started_here()) {
+      log_.info(0, "terminate: not run, since kvconform did not start the server (--exec)");
+      stats_.add(kStatShutdowns, "not run (no --exec)");
+      co_return;
+    }
+    terminated_ = true;
+    Conn stuck;
+    stuck.id = kStuckConnection;
+    // A sequential server would never serve the stuck connection while it
+    // serves one of the program's.
+    if (s.count > 0 && (!sequential() || served() == nullptr)) {
+      if (!co_await stall_drain(stuck, std::min(s.count, 4096))) co_return;
+    }
+    co_await pause(opts().spec_bound(kBeforeSignal));
+    TerminateRequest request;
+    request.first_signal = SIGTERM;
+    if (s.ms > 0) request.second_after = Millis(s.ms);
+    const Millis drain_bound = opts().spec_bound(opts().drain_time) + kExitGrace;
+    request.exit_within = s.ms > 0 ? opts().close_bound() : drain_bound;
+    // The connections the server serves; a sequential server resets the
+    // others when it exits (SPEC 12.5).
+    std::vector<Conn*> watched;
+    for (Conn& c : conns_) {
+      if (c.state == Conn::State::kNone) continue;
+      if (may_read(c)) {
+        watched.push_back(&c);
+      } else {
+        abandon(c);
+        c.session->close();
+      }
+    }
+    std::vector<Heard> heard(watched.size());
+    bool done = false;
+    log_.info(0, fmt::format("terminate: SIGTERM to the server{}",
+                             s.ms > 0 ? fmt::format(", a second {} ms later if it still runs", s.ms)
+                                      : std::string()));
+    const TerminateOutcome out = co_await (signal_server(*target, request, done) &&
+                                           listen_during_drain(watched, heard, done));
+    if (stuck.session) stuck.session->reset();
+    options_.endpoint = target->endpoint();
+    if (!out.error.empty()) {
+      // The server is gone already (the liveness check after the program
+      // judges that), or this system cannot signal it.
+      log_.info(0, "terminate: not judged: " + out.error);
+      stats_.add(kStatShutdowns, "not judged (no signal sent)");
+      for (Conn* c : watched) {
+        abandon(*c);
+        c->session->close();
+      }
+      co_return;
+    }
+    const std::string rule = out.second_sent ? "12.6" : "12.5";
+    stats_.judged("12.5");
+    if (out.second_sent) stats_.judged("12.6");
+    stats_.add(kStatShutdowns, out.second_sent ? "exit after a second SIGTERM" : "exit after one SIGTERM");
+    log_.info(0, fmt::format("terminate: the server {}{}", out.exit_description,
+                             out.exited ? fmt::format(", {:.0f} ms after the first SIGTERM", out.exit_ms)
+                                        : std::string()));
+    if (!out.exited) {
+      fail(rule,
+           out.second_sent
+               ? fmt::format("the server exits within {} ms of the second SIGTERM (1 s x max(1, "
+                             "scale) + grace)",
+                             request.exit_within.count())
+               : fmt::format("the server exits within {} ms of the SIGTERM (the drain time {} ms x "
+                             "max(1, scale) + {} ms grace)",
+                             drain_bound.count(), opts().drain_time.count(), kExitGrace.count()),
+           "the server " + out.exit_description);
+    } else if (!out.exit_code || *out.exit_code != 0) {
+      fail(rule, "the server exits with status 0 after the SIGTERM" +
+                     std::string(out.second_sent ? "s" : ""),
+           "the server " + out.exit_description);
+    }
+    for (std::size_t i = 0; i < watched.size(); ++i) {
+      Conn& c = *watched[i];
+      // After a second signal the server closes without flushing: what
+      // arrived is judged, what did not is not.
+      const bool strict = !out.second_sent && c.answered > 0 &&
+                          c.unanswered_bytes + c.held.size() <= kDrainedForSure;
+      stats_.add(kStatShutdowns, strict ? "connections drained, judged in full"
+                                        : "connections drained, judged as far as answered");
+      if (!failure_) judge_drained(c, heard[i], strict);
+      abandon(c);
+      c.session->close();
+    }
+    if (!out.restart_error.empty()) {
+      log_.info(0, "terminate: the server could not be started again: " + out.restart_error);
+    } else if (!out.port_note.empty()) {
+      log_.info(0, "terminate: " + out.port_note);
     }
   }
 
@@ -826,7 +1081,7 @@ class Executor {
       co_await pause(kAfterTruncation);
     }
     const std::vector<std::string> keys = model_.keys();
-    if (!keys.empty()) {
+    if (!keys.empty() && !terminated_) {
       Conn final;
       final.id = kFinalReadConnection;
       log_.info(0, fmt::format("final reads: GET every key of the program on a fresh connection "
@@ -855,6 +1110,7 @@ class Executor {
   }
 
   const ExecutorConfig& config_;
+  RunOptions options_;
   ExploreStatistics stats_;
   SpecModel model_;
   WireLog log_;
@@ -866,6 +1122,9 @@ class Executor {
   std::size_t requests_ = 0;
   bool big_values_ = false;
   bool closed_on_partial_ = false;
+  // A terminate step ran: the server is a fresh one, so nothing the
+  // program stored is there to read back.
+  bool terminated_ = false;
 };
 
 }  // namespace

@@ -25,6 +25,11 @@ const char* const kGarbageBodies[] = {
 // encoded surrogate, a cut sequence.
 const char* const kBadUtf8[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe6\x97"};
 
+// The share of programs that end with a terminate step under --exec: each
+// restarts the server and runs alone, so it costs the time of a few
+// programs.
+constexpr double kTerminateChance = 1.0 / 16;
+
 class Generator : private Draws {
  public:
   Generator(const GeneratorConfig& config, std::uint64_t index)
@@ -38,6 +43,9 @@ class Generator : private Draws {
     while (static_cast<int>(p.steps.size()) < steps) add_step(p);
     // add_step may add a few steps at once; any prefix is a program.
     p.steps.resize(static_cast<std::size_t>(steps));
+    // Drawn after the steps, so that the steps are the same with or
+    // without --exec.
+    if (config_.terminate && chance(kTerminateChance)) add_terminate(p);
     return p;
   }
 
@@ -506,6 +514,48 @@ class Generator : private Draws {
          s.action == StepAction::kReset)) {
       next_connection();
     }
+  }
+
+  // Most of the time, first a connection that is served (a request
+  // answered) and then left with requests unanswered, now and then in the
+  // middle of a frame: what a drain must answer (SPEC 12.5). Then the
+  // terminate step.
+  void add_terminate(Program& p) {
+    if (chance(0.75)) {
+      const int conn = current_;
+      Step first;
+      first.action = StepAction::kSend;
+      first.conn = conn;
+      first.requests.push_back(request());
+      first.shape = shape(rough_size(first.requests));
+      p.steps.push_back(first);
+      Step read;
+      read.action = StepAction::kRead;
+      read.conn = conn;
+      p.steps.push_back(read);
+      Step pending;
+      pending.action = StepAction::kSend;
+      pending.conn = conn;
+      const int count = uniform(1, 12);
+      for (int i = 0; i < count; ++i) pending.requests.push_back(request());
+      pending.shape = shape(rough_size(pending.requests));
+      if (chance(0.5)) pending.hold = static_cast<std::uint32_t>(uniform(1, 12));
+      p.steps.push_back(pending);
+    }
+    p.steps.push_back(terminate_step());
+  }
+
+  // SIGTERM, half the time a second one 100 to 400 ms later after a
+  // connection that never reads has backed up 32 MiB of responses, so
+  // that the drain is still going on when the second signal comes.
+  Step terminate_step() {
+    Step s;
+    s.action = StepAction::kTerminate;
+    if (chance(0.5)) {
+      s.ms = uniform(100, 400);
+      s.count = uniform(480, 560);
+    }
+    return s;
   }
 
   void next_connection() { current_ = (current_ + 1) % std::max(1, config_.connections); }

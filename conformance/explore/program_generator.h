@@ -20,6 +20,9 @@ struct GeneratorConfig {
   Profile profile = Profile::kConcurrent;
   std::uint32_t max_frame_bytes = kDefaultMaxFrameLen;
   std::chrono::milliseconds drip_interval{50};
+  // kvconform started the server (--exec), so it can signal it: a program
+  // may end with a terminate step (SPEC 12.5, 12.6).
+  bool terminate = false;
 };
 
 // Program number `index` of the run with `config.seed`: the same seed and

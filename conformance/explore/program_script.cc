@@ -89,6 +89,10 @@ json step_json(const Step& s) {
       j["count"] = s.count;
       if (s.churn_end != ChurnEnd::kFin) j["end"] = name_of(s.churn_end);
       return j;
+    case StepAction::kTerminate:
+      if (s.ms > 0) j["ms"] = s.ms;
+      if (s.count > 0) j["count"] = s.count;
+      return j;
     default:
       break;
   }

@@ -44,11 +44,13 @@ ProgramStream::ProgramStream(asio::any_io_executor executor, GeneratorConfig gen
 
 ProgramStream::~ProgramStream() = default;
 
-void ProgramStream::start(std::uint64_t index) {
+void ProgramStream::start(std::uint64_t index, Program program) {
   ++state_->running;
-  asio::co_spawn(executor_, run_one(runner_, generate_program(generator_, index), index),
+  state_->solo = stops_server(program);
+  asio::co_spawn(executor_, run_one(runner_, std::move(program), index),
                  [state = state_](std::exception_ptr error, Finished finished) {
                    --state->running;
+                   state->solo = false;
                    if (error) {
                      state->error = error;
                    } else {
@@ -59,7 +61,13 @@ void ProgramStream::start(std::uint64_t index) {
 }
 
 asio::awaitable<std::optional<ProgramStream::Finished>> ProgramStream::next() {
-  while (!paused_ && state_->running < at_once_) start(next_index_++);
+  while (!paused_ && !state_->solo && state_->running < at_once_) {
+    if (!pending_) pending_ = generate_program(generator_, next_index_);
+    const bool solo = stops_server(*pending_);
+    if (solo && state_->running > 0) break;
+    start(next_index_++, std::move(*pending_));
+    pending_.reset();
+  }
   while (state_->done.empty()) {
     if (state_->error) std::rethrow_exception(std::exchange(state_->error, nullptr));
     if (state_->running == 0) co_return std::nullopt;

@@ -9,7 +9,9 @@
 // at a time, so its programs run one at a time.
 //
 // Programs are started in index order and reported in the order they
-// finish. A failing program is investigated alone: the caller stops
+// finish. A program that stops the server (a terminate step) runs alone:
+// it starts once those before it have finished, and none starts while it
+// runs. A failing program is investigated alone: the caller stops
 // starting new ones (pause()) and drains those in flight before it reruns
 // anything.
 #pragma once
@@ -73,10 +75,11 @@ class ProgramStream {
     boost::asio::steady_timer wake;
     std::deque<Finished> done;
     std::size_t running = 0;
+    bool solo = false;  // The program running stops the server: it runs alone.
     std::exception_ptr error;  // A program that threw; next() rethrows it.
   };
 
-  void start(std::uint64_t index);
+  void start(std::uint64_t index, Program program);
 
   boost::asio::any_io_executor executor_;
   GeneratorConfig generator_;
@@ -84,6 +87,8 @@ class ProgramStream {
   Runner runner_;
   std::uint64_t next_index_;
   bool paused_ = false;
+  // The next program, drawn but not started yet (it waits to run alone).
+  std::optional<Program> pending_;
   std::shared_ptr<State> state_;
 };
 

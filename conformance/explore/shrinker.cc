@@ -15,7 +15,8 @@ namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
 
 bool uses_conn(const Step& s) {
-  return s.action != StepAction::kPause && s.action != StepAction::kChurn;
+  return s.action != StepAction::kPause && s.action != StepAction::kChurn &&
+         s.action != StepAction::kTerminate;
 }
 
 // Every simplification of one step that makes it smaller or plainer.
@@ -36,6 +37,10 @@ std::vector<Step> simpler_steps(const Step& s) {
       return out;
     case StepAction::kReadSlowly:
       with([](Step& c) { c.action = StepAction::kRead; });
+      return out;
+    case StepAction::kTerminate:
+      if (s.ms > 0) with([](Step& c) { c.ms = 0; });
+      if (s.count > 0) with([](Step& c) { c.count /= 2; });
       return out;
     case StepAction::kReset:
       with([](Step& c) { c.action = StepAction::kClose; });

@@ -84,7 +84,11 @@ TEST(ExploreScript, RoundTripKeepsEveryFieldAndInvalidUtf8) {
   Step churn;
   churn.action = StepAction::kChurn;
   churn.count = 65;
-  script.program.steps = {first, churn};
+  Step terminate;
+  terminate.action = StepAction::kTerminate;
+  terminate.ms = 250;
+  terminate.count = 512;
+  script.program.steps = {first, churn, terminate};
   const std::string text = script_to_json(script);
   std::string error;
   const std::optional<ExploreScript> back = script_from_json(text, error);
@@ -92,6 +96,9 @@ TEST(ExploreScript, RoundTripKeepsEveryFieldAndInvalidUtf8) {
   EXPECT_EQ(script_to_json(*back), text);
   EXPECT_EQ(back->program.steps[0].requests[0].key, std::string("a\0\xff", 3));
   EXPECT_EQ(back->program.steps[0].shape.cut, 5U);
+  EXPECT_EQ(back->program.steps[2].action, StepAction::kTerminate);
+  EXPECT_EQ(back->program.steps[2].ms, 250);
+  EXPECT_EQ(back->program.steps[2].count, 512);
   EXPECT_EQ(back->profile, "sequential");
 }
 
@@ -453,6 +460,60 @@ TEST(ProgramStream, RunsEveryProgramOnceAndAtMostSoManyAtOnce) {
   EXPECT_LE(seen.size(), 22U);
   std::sort(seen.begin(), seen.end());
   for (std::size_t i = 0; i < seen.size(); ++i) EXPECT_EQ(seen[i], i + 1);
+}
+
+// Under --exec some programs end with a terminate step, drawn after the
+// steps (so the steps are those of the same program without --exec); a
+// program that stops the server runs alone in the stream.
+TEST(ProgramStream, AProgramThatStopsTheServerRunsAlone) {
+  GeneratorConfig config;
+  config.seed = 9;
+  config.max_steps = 4;
+  config.terminate = true;
+  GeneratorConfig without = config;
+  without.terminate = false;
+  int stopping = 0;
+  for (std::uint64_t i = 1; i <= 200; ++i) {
+    const Program p = generate_program(config, i);
+    if (!stops_server(p)) continue;
+    ++stopping;
+    EXPECT_EQ(p.steps.back().action, StepAction::kTerminate);
+    const Program plain = generate_program(without, i);
+    ASSERT_GE(p.steps.size(), plain.steps.size());
+    EXPECT_EQ(describe_step(p.steps[0]), describe_step(plain.steps[0]));
+  }
+  EXPECT_GT(stopping, 3);
+  asio::io_context io;
+  int running = 0;
+  bool overlapped = false;
+  const ProgramStream::Runner runner = [&](const Program& program,
+                                           std::uint64_t index) -> asio::awaitable<ProgramRun> {
+    ++running;
+    asio::steady_timer wait(co_await asio::this_coro::executor);
+    wait.expires_after(std::chrono::milliseconds(2));
+    co_await wait.async_wait(asio::use_awaitable);
+    if (stops_server(program) && running > 1) overlapped = true;
+    --running;
+    ProgramRun run;
+    run.steps = index;
+    co_return run;
+  };
+  ProgramStream stream(io.get_executor(), config, 4, runner);
+  int seen = 0;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        while (seen < 120) {
+          if (!co_await stream.next()) break;
+          ++seen;
+        }
+        stream.pause();
+        while (co_await stream.next()) ++seen;
+      },
+      asio::detached);
+  io.run();
+  EXPECT_GE(seen, 120);
+  EXPECT_FALSE(overlapped);
 }
 
 TEST(ExploreShrinker, FindsTheOneStepThatMatters) {
