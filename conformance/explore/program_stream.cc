@@ -3,6 +3,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <algorithm>
+#include <cstdlib>
 #include <exception>
 
 namespace kv {
@@ -30,7 +32,13 @@ asio::awaitable<ProgramStream::Finished> run_one(ProgramStream::Runner runner, P
 }  // namespace
 
 int programs_at_once(Profile profile) {
-  return profile == Profile::kSequential ? 1 : kConcurrentPrograms;
+  if (profile == Profile::kSequential) return 1;
+  // For measurements only (conformance/explore/measure speed): the same
+  // programs, fewer or more at a time.
+  if (const char* at_once = std::getenv("KV_EXPLORE_PROGRAMS_AT_ONCE")) {
+    return std::clamp(std::atoi(at_once), 1, 16);
+  }
+  return kConcurrentPrograms;
 }
 
 ProgramStream::ProgramStream(asio::any_io_executor executor, GeneratorConfig generator,

@@ -32,7 +32,9 @@
 
 namespace kv {
 
-// Programs run at once against a server of `profile`.
+// Programs run at once against a server of `profile`: 1 for the
+// sequential profile, else 4, or KV_EXPLORE_PROGRAMS_AT_ONCE (1 to 16)
+// when that is set, for measurements.
 int programs_at_once(Profile profile);
 
 class ProgramStream {
