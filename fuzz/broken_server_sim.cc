@@ -8,9 +8,13 @@
 namespace kv {
 
 bool hosts_flaw(Flaw flaw) {
-  // The flaws of connection.cc, the connection's own handling; kNone
-  // (no flaw) is hosted: it must pass.
+  // The flaws of connection.cc (the connection's own handling) and of
+  // broken_kvserver.cc (accepting, signals); kNone (no flaw) is hosted: it
+  // must pass.
   switch (flaw) {
+    case Flaw::kExitOnSigterm:
+    case Flaw::kSecondSignalIgnored:
+    case Flaw::kRejectWhileBusy:
     case Flaw::kAcceptLimit:
     case Flaw::kApplyTruncated:
     case Flaw::kBoundedOutputQueue:
