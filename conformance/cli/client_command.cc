@@ -65,9 +65,7 @@ class ClientCommand final : public Command {
   int run() override {
     config_.suite.options.seed = seed_or_random(seed_);
     config_.suite.rerun_prefix = "kvconform client" + bound_->rerun_arguments();
-    config_.json = files_.json;
-    config_.junit = files_.junit;
-    config_.html = files_.html;
+    config_.reports = static_cast<const kv::ReportFiles&>(files_);
     config_.verbose = files_.verbose;
     config_.color = console_color(files_);
     return run_client_mode(std::move(config_));

@@ -46,7 +46,8 @@ class DiffCommand final : public Command {
     }
     config_.options.seed = seed_or_random(seed_);
     config_.rerun_prefix = "kvconform diff";
-    for (const std::string& target : targets_) config_.rerun_prefix += " --target " + option_text(target);
+    for (const std::string& target : targets_)
+      config_.rerun_prefix += " --target " + option_text(target);
     config_.rerun_prefix += bound_->rerun_arguments();
     for (const std::string& target : targets_) {
       std::string error;

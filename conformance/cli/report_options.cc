@@ -3,10 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include "conformance/cli/command.h"
-#include "conformance/report/html_report.h"
 #include "conformance/report/json_report.h"
-#include "conformance/report/junit_report.h"
 
 namespace kv::cli {
 
@@ -25,25 +22,6 @@ void add_report_options(CLI::App& app, ReportFiles& files) {
 
 bool console_color(const ReportFiles& files) {
   return !files.no_color && ::isatty(STDOUT_FILENO) != 0;
-}
-
-bool write_report_files(const ReportFiles& files, const RunReport& report) {
-  bool ok = true;
-  const auto check = [&](const std::string& error) {
-    if (error.empty()) return;
-    fmt::print(stderr, "kvconform: {}\n", error);
-    ok = false;
-  };
-  if (!files.json.empty()) check(write_json_report(report, files.json));
-  if (!files.junit.empty()) check(write_junit_report(report, files.junit));
-  if (!files.html.empty()) check(write_html_report(report, files.html));
-  return ok;
-}
-
-int finish_run(const ReportFiles& files, ConsoleReport& console, const RunReport& report) {
-  console.summary(report);
-  if (!write_report_files(files, report)) return kExitUsage;
-  return report.exit_code();
 }
 
 }  // namespace kv::cli

@@ -7,13 +7,13 @@
 
 #include "conformance/engine/case_result.h"
 #include "conformance/report/console_report.h"
+#include "conformance/report/report_files.h"
 
 namespace kv::cli {
 
-struct ReportFiles {
-  std::string json;   // --json FILE (conformance/report/report.schema.json)
-  std::string junit;  // --junit FILE
-  std::string html;   // --html FILE
+// The files of --json (conformance/report/report.schema.json), --junit and
+// --html, and how the console shows the run.
+struct ReportFiles : kv::ReportFiles {
   bool verbose = false;
   bool no_color = false;
 };
@@ -25,12 +25,6 @@ void add_report_options(CLI::App& app, ReportFiles& files);
 // --no-color was not given.
 bool console_color(const ReportFiles& files);
 
-// Writes every report file asked for; false (after printing why) if one
-// could not be written.
-bool write_report_files(const ReportFiles& files, const RunReport& report);
-
-// Prints the end of the run, writes the report files and returns the exit
-// code: the report's, or kExitUsage if a file could not be written.
-int finish_run(const ReportFiles& files, ConsoleReport& console, const RunReport& report);
+// The end of a run is kv::finish_run() (conformance/report/report_files.h).
 
 }  // namespace kv::cli

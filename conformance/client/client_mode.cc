@@ -130,11 +130,7 @@ int run_client_mode(ClientModeConfig config) {
                  });
   io.run();
   if (!report) return kExitUsage;
-  console.summary(*report);
-  const std::vector<std::string> errors =
-      write_reports(*report, {config.json, config.junit, config.html});
-  for (const std::string& error : errors) fmt::print(stderr, "kvconform: {}\n", error);
-  return errors.empty() ? report->exit_code() : kExitUsage;
+  return finish_run(config.reports, console, *report);
 }
 
 std::vector<std::string> every_case_id() {

@@ -9,6 +9,7 @@
 #include "conformance/client/client_case.h"
 #include "conformance/client/client_run_options.h"
 #include "conformance/client/client_runner.h"
+#include "conformance/report/report_files.h"
 
 namespace kv {
 
@@ -17,7 +18,7 @@ struct ClientModeConfig {
   std::vector<std::string> cases;  // --cases globs; empty selects every case.
   std::string known_failing_path;  // --known-failing FILE, or "".
   bool strict = false;
-  std::string json, junit, html;  // Report files, or "".
+  ReportFiles reports;  // --json, --junit, --html.
   bool verbose = false;
   bool color = false;
 };

@@ -1,5 +1,7 @@
 #include "conformance/report/report_files.h"
 
+#include <fmt/format.h>
+
 #include "conformance/report/html_report.h"
 #include "conformance/report/json_report.h"
 #include "conformance/report/junit_report.h"
@@ -15,6 +17,13 @@ std::vector<std::string> write_reports(const RunReport& report, const ReportFile
   if (!files.junit.empty()) check(write_junit_report(report, files.junit));
   if (!files.html.empty()) check(write_html_report(report, files.html));
   return errors;
+}
+
+int finish_run(const ReportFiles& files, ConsoleReport& console, const RunReport& report) {
+  console.summary(report);
+  const std::vector<std::string> errors = write_reports(report, files);
+  for (const std::string& error : errors) fmt::print(stderr, "kvconform: {}\n", error);
+  return errors.empty() ? report.exit_code() : 2;
 }
 
 }  // namespace kv

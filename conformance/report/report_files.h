@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "conformance/engine/case_result.h"
+#include "conformance/report/console_report.h"
 
 namespace kv {
 
@@ -19,5 +20,11 @@ struct ReportFiles {
 // Writes every report asked for; returns one message per file that could
 // not be written (empty when all were).
 std::vector<std::string> write_reports(const RunReport& report, const ReportFiles& files);
+
+// The end of every run: prints the summary on `console`, writes every
+// report asked for (naming on stderr each that could not be written) and
+// returns the run's exit code, or 2 (as for a usage error) if a file could
+// not be written.
+int finish_run(const ReportFiles& files, ConsoleReport& console, const RunReport& report);
 
 }  // namespace kv
