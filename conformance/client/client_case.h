@@ -17,10 +17,11 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "codec/message.h"
-#include "conformance/engine/case_result.h"
 #include "conformance/client/adapter_process.h"
 #include "conformance/client/client_run_options.h"
+#include "conformance/client/result_pattern.h"
 #include "conformance/client/scripted_server.h"
+#include "conformance/engine/case_result.h"
 #include "conformance/wire/stream_shapes.h"
 #include "conformance/wire/wire_log.h"
 
@@ -34,6 +35,7 @@ class ClientCaseContext {
   const ClientRunOptions& options() const { return options_; }
   WireLog& log() { return log_; }
   ScriptedServer& server() { return server_; }
+  AdapterProcess& adapter() { return adapter_; }
   // Random numbers derived from the run's seed and the case ID.
   std::mt19937_64& rng() { return rng_; }
 
@@ -50,6 +52,21 @@ class ClientCaseContext {
   // `want` (same_result: error messages are not compared).
   boost::asio::awaitable<Check> expect_result(const AdapterResult& want,
                                               std::chrono::milliseconds bound);
+  // The same for a result that may take more than one form. A `timeout`
+  // where the pattern expects none is a FAIL only if kvconform kept time:
+  // it came at least half the client's timeout after kvconform read the
+  // last request (else the client sent it long before kvconform read it),
+  // and kvconform's last reply was sent within half the client's timeout
+  // of reading it (else a loaded machine, not the client, made the answer
+  // late). Otherwise it is an ERROR: the case cannot be judged.
+  boost::asio::awaitable<Check> expect_result(const ResultPattern& want,
+                                              std::chrono::milliseconds bound);
+  // Waits up to step_timeout() for the client to close connection `conn`
+  // (the scripted server reads its end of stream or a reset); `why` says
+  // which rule asks for it.
+  boost::asio::awaitable<Check> expect_client_closes(int conn, const std::string& why);
+  // Does nothing for `ms`, logging it.
+  boost::asio::awaitable<void> pause(int conn, std::chrono::milliseconds ms);
 
  private:
   const ClientRunOptions& options_;
@@ -57,6 +74,12 @@ class ClientCaseContext {
   ScriptedServer& server_;
   AdapterProcess& adapter_;
   std::mt19937_64 rng_;
+  // When the scripted server last read a request of the current command
+  // (expect_request()); the epoch before the first.
+  std::chrono::steady_clock::time_point last_request_{};
+  // When the last reply() of the current command was sent; the epoch
+  // before the first.
+  std::chrono::steady_clock::time_point last_reply_{};
 };
 
 using ClientCaseFn = std::function<boost::asio::awaitable<Verdict>(ClientCaseContext&)>;
@@ -83,5 +106,8 @@ const ClientCaseDef* find_client_case(std::string_view id);
 // One function per file of client cases.
 void add_client_stream_cases(std::vector<ClientCaseDef>& cases);  // SPEC 13.1-13.4
 void add_client_error_cases(std::vector<ClientCaseDef>& cases);   // SPEC 13.5-13.11
+void add_client_edge_cases(std::vector<ClientCaseDef>& cases);    // SPEC 13.5-13.10 at their bounds
+void add_client_data_cases(std::vector<ClientCaseDef>& cases);    // Data of every kind (13.1, 13.8)
+void add_client_connection_cases(std::vector<ClientCaseDef>& cases);  // SPEC 13.6, 13.13
 
 }  // namespace kv

@@ -8,8 +8,8 @@
 
 #include "client/adapter/adapter_protocol.h"
 #include "codec/message.h"
-#include "conformance/engine/case_result.h"
 #include "conformance/client/client_case.h"
+#include "conformance/engine/case_result.h"
 #include "conformance/wire/stream_shapes.h"
 
 namespace kv {
@@ -46,6 +46,20 @@ boost::asio::awaitable<Verdict> exchange_case(ClientCaseContext& ctx, AdapterCom
                                               Message request, ScriptedAnswer answer,
                                               AdapterResult want,
                                               std::chrono::milliseconds bound = {});
+
+// A case that sends GET "k" (or PUT "k" = "v") and answers it with the
+// bytes `bytes` builds, ended as `end` says; the client must report the
+// error `error_class` within silence_bound() (a client that waits for its
+// timeout reports the wrong class, which the case shows).
+ClientCaseFn get_answered(std::string (*bytes)(const ClientRunOptions&), AnswerEnd end,
+                          std::string error_class);
+ClientCaseFn put_answered(std::string (*bytes)(const ClientRunOptions&), std::string error_class);
+
+// The writes that deliver `bytes` bytes steadily over `total`: up to
+// `max_writes` writes (fewer for fewer bytes), evenly cut and evenly
+// spaced, the first at once and the last at `total`. For SPEC 13.10: a
+// response that keeps arriving for longer than the timeout.
+StreamShape drip_over(std::size_t bytes, std::chrono::milliseconds total, std::size_t max_writes);
 
 // A request's frame and the usual answers, in bytes.
 std::string frame_of(const Message& message);

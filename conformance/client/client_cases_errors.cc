@@ -21,31 +21,6 @@ using std::chrono::milliseconds;
 
 constexpr std::size_t kLargeValueBytes = 3U * 1024U * 1024U;
 
-// A GET of "k" answered with `answer`, expecting the error `error_class`.
-// The bound allows for a client that waits for its timeout: it then
-// reports the wrong class, which the case shows.
-asio::awaitable<Verdict> get_fails(ClientCaseContext& ctx, ScriptedAnswer answer,
-                                   std::string error_class) {
-  return exchange_case(ctx, get_command("k"), make_get("k"), std::move(answer),
-                       error_result(std::move(error_class)), ctx.options().silence_bound());
-}
-
-ClientCaseFn get_answered(std::string (*bytes)(const ClientRunOptions&), AnswerEnd end,
-                          std::string error_class) {
-  return [bytes, end, error_class](ClientCaseContext& ctx) {
-    return get_fails(ctx, answer_with(bytes(ctx.options()), StreamShape::whole(), end),
-                     error_class);
-  };
-}
-
-ClientCaseFn put_answered(std::string (*bytes)(const ClientRunOptions&), std::string error_class) {
-  return [bytes, error_class](ClientCaseContext& ctx) {
-    return exchange_case(ctx, put_command("k", "v"), make_put("k", "v"),
-                         answer_with(bytes(ctx.options())), error_result(error_class),
-                         ctx.options().silence_bound());
-  };
-}
-
 // ---- The answers --------------------------------------------------------
 
 std::string len_ffffffff(const ClientRunOptions&) {

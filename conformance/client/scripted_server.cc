@@ -56,6 +56,8 @@ struct ScriptedServer::Shared {
   // Null once the case is over.
   WireLog* log;
   std::uint32_t max_request_len;
+  // The port, kept while the server refuses connections.
+  std::uint16_t port = 0;
 
   Connection* find(int conn) {
     if (conn < 1 || static_cast<std::size_t>(conn) > connections.size()) return nullptr;
@@ -174,6 +176,9 @@ std::unique_ptr<ScriptedServer> ScriptedServer::listen(asio::any_io_executor exe
   const tcp::endpoint local(asio::ip::make_address_v4("127.0.0.1"), 0);
   shared->acceptor.open(local.protocol(), ec);
   if (!ec) close_on_exec(shared->acceptor.native_handle());
+  // So that refuse_connections(false) can bind the port again while
+  // connections accepted on it are still open.
+  if (!ec) shared->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) shared->acceptor.bind(local, ec);
   if (!ec) shared->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
@@ -236,6 +241,39 @@ void ScriptedServer::reset(int conn) {
   c->socket.close(ignored);
   c->server_closed = true;
   if (shared_->log != nullptr) shared_->log->closed(conn, "server reset the connection (RST)");
+}
+
+int ScriptedServer::connection_count() const {
+  return static_cast<int>(shared_->connections.size());
+}
+
+std::string ScriptedServer::refuse_connections(bool refuse) {
+  if (shared_->log == nullptr) return "the case is over";
+  boost::system::error_code ec;
+  if (refuse) {
+    if (!shared_->acceptor.is_open()) return {};
+    shared_->port = shared_->acceptor.local_endpoint(ec).port();
+    shared_->acceptor.close(ec);
+    shared_->log->info(0,
+                       fmt::format("scripted server stopped listening on port {}", shared_->port));
+    return {};
+  }
+  if (shared_->acceptor.is_open()) return {};
+  const tcp::endpoint local(asio::ip::make_address_v4("127.0.0.1"), shared_->port);
+  shared_->acceptor.open(local.protocol(), ec);
+  if (!ec) close_on_exec(shared_->acceptor.native_handle());
+  if (!ec) shared_->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) shared_->acceptor.bind(local, ec);
+  if (!ec) shared_->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    shared_->acceptor.close(ignored);
+    return fmt::format("the scripted server cannot listen on port {} again: {}", shared_->port,
+                       ec.message());
+  }
+  shared_->log->info(0, fmt::format("scripted server listening on port {} again", shared_->port));
+  asio::co_spawn(shared_->acceptor.get_executor(), accept_connections(shared_), asio::detached);
+  return {};
 }
 
 bool ScriptedServer::client_closed(int conn) const {

@@ -68,6 +68,14 @@ class ScriptedServer {
   // a reset on it).
   bool client_closed(int conn) const;
 
+  // The connections accepted so far.
+  int connection_count() const;
+
+  // While `refuse` is true the server does not listen: a client that
+  // connects is refused (SPEC 13.11). Listening again binds the same port;
+  // returns "" or why it could not.
+  std::string refuse_connections(bool refuse);
+
   // Stops accepting and closes every connection. Later log entries are
   // not written: the case is over.
   void stop();

@@ -34,6 +34,7 @@ class FlawedClient {
   // One response, or the error class that stopped it.
   struct Response {
     Message message;
+    std::string body;   // The raw body of a response.
     std::string error;  // Empty for a response.
   };
 
@@ -48,7 +49,15 @@ class FlawedClient {
   // `complete` false when more bytes are needed.
   std::string next_body(std::string& body, bool& complete);
   std::string parse_body(const std::string& body, Message& message) const;
+  // The body parsed from the fields scan_fields() sees, the last
+  // occurrence of each winning; true if the whole body scanned.
+  bool scan_message(const std::string& body, Message& message) const;
   AdapterResult judge(const AdapterRequest& request, const Response& response) const;
+  // The value of a hit as the flaw reads it.
+  std::string read_value(std::string value) const;
+  bool same_key(const std::string& response_key, const std::string& request_key) const;
+  // Whether the connection stays in use after `error`, which ends it.
+  bool keeps_connection_after(const std::string& error) const;
   net::Deadline deadline() const;
 
   ClientFlaw flaw_;
@@ -57,6 +66,10 @@ class FlawedClient {
   std::uint32_t max_frame_len_;
   net::UniqueFd socket_;
   std::string input_;
+  // The frame next_body() cut out last, header to footer.
+  std::string last_frame_;
+  // Footer bytes still to skip before the next frame (footer-not-awaited).
+  std::size_t pending_footer_ = 0;
   bool ended_ = false;
   bool reset_ = false;
 };
