@@ -1,6 +1,7 @@
 // kvconform explore (random programs, the first failure shrunk to a
 // replayable script) and kvconform replay (one such script, once); both
-// drive conformance/explore/explore_mode.h.
+// drive conformance/explore/explore_mode.h. replay also runs the scripts
+// of client exploration (conformance/cli/client_exploration.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -8,11 +9,13 @@
 #include <string>
 
 #include "conformance/cli/bound_options.h"
+#include "conformance/cli/client_exploration.h"
 #include "conformance/cli/command.h"
 #include "conformance/cli/endpoint.h"
 #include "conformance/cli/report_options.h"
 #include "conformance/cli/run_async.h"
 #include "conformance/cli/server_options.h"
+#include "conformance/client/client_script.h"
 #include "conformance/explore/explore_mode.h"
 
 namespace kv::cli {
@@ -143,7 +146,9 @@ class ReplayCommand final : public ExploreBase {
  public:
   CLI::App* add_to(CLI::App& app) override {
     CLI::App* sub = app.add_subcommand(
-        "replay", "run one explore script (JSON) once against a server and show its wire log");
+        "replay",
+        "run one explore script (JSON) once against a server, or one client script against a "
+        "client's adapter, and show its wire log");
     sub->add_option("script", config_.replay, "the script, as explore --save-script wrote it")
         ->required()
         ->check(CLI::ExistingFile);
@@ -157,7 +162,30 @@ class ReplayCommand final : public ExploreBase {
   int run() override {
     // The script fixes the program; the seed only names this run.
     config_.options.seed = seed_or_random(std::nullopt);
+    if (is_client_script_file(config_.replay)) return replay_client();
     return start("replay");
+  }
+
+ private:
+  // A script of client exploration: --exec is the client's adapter
+  // (spec/client-adapter.md); the script holds the client's settings.
+  int replay_client() {
+    if (config_.exec_command.empty() || !config_.target_name.empty()) {
+      fmt::print(stderr,
+                 "kvconform replay: {} is a client script: give the client's adapter with "
+                 "--exec, not --target\n",
+                 config_.replay);
+      return kExitUsage;
+    }
+    ClientExploreConfig client;
+    client.replay = config_.replay;
+    client.options.command = config_.exec_command;
+    client.options.timeout_scale = config_.options.timeout_scale;
+    client.options.seed = config_.options.seed;
+    client.time_budget_s = config_.time_budget_s;
+    client.replay_prefix = client_replay_prefix(client.options);
+    client.rerun_prefix = client.replay_prefix;
+    return run_client_exploration(std::move(client), files_);
   }
 };
 

@@ -1,7 +1,8 @@
 // Delta debugging over the steps of a failing program (Zeller's ddmin),
 // shared by the shrinkers of server and client exploration: removes
 // chunks of half the steps, then a quarter, ... down to single steps,
-// keeping every removal after which the program still fails.
+// keeping every removal after which the program still fails; and the pass
+// that simplifies each remaining step in turn.
 #pragma once
 
 #include <algorithm>
@@ -36,6 +37,32 @@ boost::asio::awaitable<bool> remove_step_chunks(const Program& best, TryCandidat
     }
     if (chunk == 1 && !removed) break;
     if (!removed) chunk = std::max<std::size_t>(1, chunk / 2);
+  }
+  co_return any;
+}
+
+// Simplifies each step of `best` in turn: tries the simpler versions
+// `simpler(step)` returns (a std::vector of steps), keeps the first that
+// still fails, and starts again on the same step until none does.
+// `try_candidate` and `exhausted` as for remove_step_chunks(). Returns
+// true if any step was simplified.
+template <typename Program, typename Simpler, typename TryCandidate, typename Exhausted>
+boost::asio::awaitable<bool> simplify_each_step(const Program& best, Simpler simpler,
+                                                TryCandidate try_candidate, Exhausted exhausted) {
+  bool any = false;
+  for (std::size_t i = 0; i < best.steps.size() && !exhausted(); ++i) {
+    for (bool again = true; again && i < best.steps.size() && !exhausted();) {
+      again = false;
+      auto options = simpler(best.steps[i]);
+      for (std::size_t k = 0; k < options.size(); ++k) {
+        Program candidate = best;
+        candidate.steps[i] = std::move(options[k]);
+        if (co_await try_candidate(std::move(candidate))) {
+          any = again = true;
+          break;
+        }
+      }
+    }
   }
   co_return any;
 }

@@ -181,23 +181,10 @@ class Shrinker {
   }
 
   asio::awaitable<bool> simplify() {
-    bool any = false;
-    for (std::size_t i = 0; i < best_.steps.size() && !exhausted(); ++i) {
-      // Keep simplifying this step while some simplification still fails.
-      for (bool again = true; again && i < best_.steps.size() && !exhausted();) {
-        again = false;
-        std::vector<Step> options = simpler_steps(best_.steps[i]);
-        for (std::size_t k = 0; k < options.size(); ++k) {
-          Program candidate = best_;
-          candidate.steps[i] = std::move(options[k]);
-          if (co_await try_candidate(std::move(candidate))) {
-            any = again = true;
-            break;
-          }
-        }
-      }
-    }
-    co_return any;
+    co_return co_await simplify_each_step(
+        best_, [](const auto& step) { return simpler_steps(step); },
+        [this](Program candidate) { return try_candidate(std::move(candidate)); },
+        [this] { return exhausted(); });
   }
 
   const StillFails& still_fails_;
