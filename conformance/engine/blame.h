@@ -25,14 +25,12 @@
 #include <vector>
 
 #include "conformance/engine/case_result.h"
+#include "conformance/engine/liveness.h"
 #include "conformance/engine/run_control.h"
 #include "conformance/engine/server_health.h"
 #include "conformance/engine/target.h"
 
 namespace kv {
-
-// The rule a server that stops serving new connections breaks.
-inline constexpr const char* kLivenessRule = "7.1";
 
 // The finding for a server whose liveness checks slowed down as `slowdown`
 // says; `idle_cpu` is the share of one CPU (1.0 = one core busy) the
@@ -49,11 +47,13 @@ struct EarlyIdleClose {
   double idle_ms = 0;  // From the last byte either way to the close.
 };
 
-// The first such close in `log`: on a connection whose client bytes are
-// whole, valid frames, all answered by response frames none of which is
-// the error response, the server closed or reset the connection at least
-// kMinIdleGap and less than `idle_timeout` after the last byte either
-// way. A log with entries left out or bytes cut proves nothing.
+// The first such close in `log`: on a connection the log shows from its
+// opening, whose client bytes are one or more whole, valid frames, all
+// answered by response frames none of which is the error response, and
+// which the client had not half-closed or closed, the server closed or
+// reset the connection at least kMinIdleGap and less than `idle_timeout`
+// after the last byte either way. A log with entries left out or bytes cut
+// proves nothing.
 std::optional<EarlyIdleClose> early_idle_close(const std::vector<WireEntry>& log,
                                                std::chrono::milliseconds idle_timeout);
 inline constexpr std::chrono::milliseconds kMinIdleGap{500};

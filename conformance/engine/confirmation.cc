@@ -148,7 +148,7 @@ asio::awaitable<void> ConfirmationPass::rerun(std::size_t i, Target* server) {
   }
   if (again.liveness && !again.liveness->alive) {
     const Target::DeathDescription death = co_await server->describe_death(again.liveness->problem);
-    blame(again.report, death.what);
+    blame(again.report, death.what, death.process_exited);
     deaths_.reproduced_by(i);
     if (++consecutive_deaths_ > state_.settings.max_restarts) {
       cannot_confirm_ =
@@ -167,18 +167,20 @@ asio::awaitable<void> ConfirmationPass::rerun(std::size_t i, Target* server) {
                                    slot.suspect ? FirstRun::kOverlapped : FirstRun::kValid);
 }
 
-void ConfirmationPass::blame(CaseReport& rerun, const std::string& what) const {
+void ConfirmationPass::blame(CaseReport& rerun, const std::string& what, bool crashed) const {
   const bool fresh = state_.target != nullptr && state_.target->started_here();
-  const std::string crash =
+  const char* rule = crashed ? kCrashRule : kLivenessRule;
+  const std::string death =
       fmt::format("the server {} during or right after this case, run alone{}", what,
                   fresh ? " against a fresh server" : "");
   if (rerun.result == Result::kFail) {
-    rerun.notes.push_back(crash + " (SPEC 7.2)");
+    rerun.notes.push_back(fmt::format("{} (SPEC {})", death, rule));
     return;
   }
   rerun.result = Result::kFail;
-  rerun.expected = "the server still serves new connections after the case (SPEC 7.2)";
-  rerun.observed = crash;
+  rerun.expected =
+      fmt::format("the server still serves new connections after the case (SPEC {})", rule);
+  rerun.observed = death;
 }
 
 void ConfirmationPass::leave_unconfirmed(std::size_t i, const std::string& why) {
@@ -188,7 +190,7 @@ void ConfirmationPass::leave_unconfirmed(std::size_t i, const std::string& why) 
   for (const Death& death : deaths_.deaths()) {
     if (std::find(death.cases.begin(), death.cases.end(), i) == death.cases.end()) continue;
     if (death.cases.size() == 1) {
-      blame(slot.report, death.what);
+      blame(slot.report, death.what, death.process_exited);
       slot.report.observed += " (it was the only case running)";
     } else {
       slot.report.result = Result::kError;

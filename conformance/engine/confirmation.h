@@ -52,7 +52,7 @@ class ConfirmationPass {
   boost::asio::awaitable<std::string> prepare(Target* server);
   boost::asio::awaitable<void> rerun(std::size_t i, Target* server);
   // The verdict of a rerun that brought the server down alone.
-  void blame(CaseReport& rerun, const std::string& what) const;
+  void blame(CaseReport& rerun, const std::string& what, bool crashed) const;
   void leave_unconfirmed(std::size_t i, const std::string& why);
 
   SuiteState& state_;

@@ -70,18 +70,36 @@ void DeathWatch::reproduced_by(std::size_t i) {
   for (Death& death : deaths_) {
     if (std::find(death.cases.begin(), death.cases.end(), i) != death.cases.end()) {
       death.reproduced = true;
+      death.reproducers.push_back(i);
     }
   }
 }
 
 std::vector<Finding> DeathWatch::findings(bool confirmed) const {
   std::vector<Finding> out;
-  for (const Death& death : deaths_) {
-    if (death.reproduced || !confirmed) continue;
+  const auto ids_of = [this](const std::vector<std::size_t>& slots) {
     std::vector<std::string> ids;
-    for (const std::size_t i : death.cases) ids.push_back(state_.slots[i].spec.id);
+    for (const std::size_t i : slots) ids.push_back(state_.slots[i].spec.id);
+    return ids;
+  };
+  for (const Death& death : deaths_) {
+    const std::vector<std::string> ids = ids_of(death.cases);
+    if (death.reproduced && !death.process_exited) {
+      out.push_back(
+          {kLivenessRule,
+           fmt::format("the server stopped answering new connections after {} (again when it "
+                       "ran alone)",
+                       state_.slots[death.reproducers.front()].spec.id),
+           fmt::format("during the run the server {} after these cases ran: {}; rerun alone, {} "
+                       "brought it down again. A server must go on accepting and serving new "
+                       "connections for as long as it runs, whatever a case sent",
+                       death.what, fmt::join(ids, ", "),
+                       fmt::join(ids_of(death.reproducers), ", ")),
+           {}});
+    }
+    if (death.reproduced || !confirmed) continue;
     out.push_back(
-        {death.process_exited ? "7.2" : "7.1",
+        {death.process_exited ? kCrashRule : kLivenessRule,
          death.process_exited
              ? "the server crashed, and no case reproduced it alone"
              : "the server stopped answering new connections, and no case reproduced it alone",
@@ -93,7 +111,8 @@ std::vector<Finding> DeathWatch::findings(bool confirmed) const {
   }
   if (!stop_reason_.empty()) {
     const bool crashed = !deaths_.empty() && deaths_.back().process_exited;
-    out.push_back({crashed ? "7.2" : "7.1", "the run stopped early", stop_reason_, {}});
+    out.push_back(
+        {crashed ? kCrashRule : kLivenessRule, "the run stopped early", stop_reason_, {}});
   }
   return out;
 }

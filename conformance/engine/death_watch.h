@@ -20,10 +20,11 @@ namespace kv {
 
 // A crash or wedge seen during the main pass.
 struct Death {
-  std::string what;                // "was killed by signal 6 (SIGABRT)", ...
-  bool process_exited = false;     // A crash (--exec), not a wedge.
-  std::vector<std::size_t> cases;  // The suspects: slots that may have caused it.
-  bool reproduced = false;         // Some suspect brought the server down alone.
+  std::string what;                      // "was killed by signal 6 (SIGABRT)", ...
+  bool process_exited = false;           // A crash (--exec), not a wedge.
+  std::vector<std::size_t> cases;        // The suspects: slots that may have caused it.
+  bool reproduced = false;               // Some suspect brought the server down alone.
+  std::vector<std::size_t> reproducers;  // The suspects that did.
 };
 
 class DeathWatch {
@@ -47,10 +48,11 @@ class DeathWatch {
   // "not run" reason.
   const std::string& stop_reason() const { return stop_reason_; }
   const std::vector<Death>& deaths() const { return deaths_; }
-  // The deaths no suspect reproduced alone, and an early stop, as findings
-  // about the run. A crash cites SPEC 7.2 (an input brought the server
-  // down); a server that stopped accepting or answering while it ran
-  // cites 7.1, whatever check was running.
+  // Findings about the run: the deaths no suspect reproduced alone, every
+  // wedge (reproduced or not), and an early stop. A crash cites SPEC 7.2
+  // (an input brought the server down); a server that stopped accepting or
+  // answering new connections while it ran cites 7.1, whatever check was
+  // running, as a root cause beside the check that reproduced it.
   std::vector<Finding> findings(bool confirmed) const;
 
  private:

@@ -1,4 +1,4 @@
-// The liveness check (SPEC 7.2): is the server still serving new
+// The liveness check (SPEC 7.1, 7.2): is the server still serving new
 // connections? It asks whether the server answers at all, not whether it
 // answers correctly: wrong answers are the cases' business, and a server
 // that answers wrongly is alive.
@@ -12,6 +12,12 @@
 #include "conformance/wire/wire_log.h"
 
 namespace kv {
+
+// The rule a server breaks that stops accepting or answering new
+// connections while its process runs (a wedge), whatever case was running.
+inline constexpr const char* kLivenessRule = "7.1";
+// The rule a server breaks that an input brought down (a crash).
+inline constexpr const char* kCrashRule = "7.2";
 
 // The connection number liveness checks use in wire logs.
 inline constexpr int kLivenessConnection = 99;

@@ -63,7 +63,7 @@ class Probe {
 
   ProbeResult unresponsive(std::string title, const std::string& problem) {
     return {ProbeOutcome::kUnresponsive,
-            Finding{"7.2", std::move(title), "seen: " + problem, log_.entries()}};
+            Finding{kLivenessRule, std::move(title), "seen: " + problem, log_.entries()}};
   }
 
   ProbeResult finish() {

@@ -229,7 +229,9 @@ def check_trust(args):
                 problems.append(f"fail glob {pattern} matched no case")
     if "roots" in line and sorted(report["root_causes"]) != sorted(line["roots"].split(",")):
         problems.append(f"root causes {report['root_causes']}, want {line['roots'].split(',')}")
-    for key, where in (("finding", [f["title"] for f in report["findings"]]),
+    findings = [f for f in report["findings"]
+                if "finding-rule" not in line or f["rule"] == line["finding-rule"]]
+    for key, where in (("finding", [f["title"] for f in findings]),
                        ("note", report["notes"])):
         if key in line:
             text = line[key].replace("_", " ")

@@ -159,7 +159,8 @@ TEST(ServerHealth, NamesAServerThatGetsSlowerButNotOneSlowFromTheStart) {
 std::vector<WireEntry> idle_then_closed(double close_ms, const Message& answer) {
   const std::string put = encode_frame_to_string(make_put("k", "v"));
   const std::string reply = encode_frame_to_string(answer);
-  return {{1.0, 1, WireDirection::kSend, put, put.size(), ""},
+  return {{0.5, 1, WireDirection::kInfo, "", 0, "connected from local port 40000"},
+          {1.0, 1, WireDirection::kSend, put, put.size(), ""},
           {10.0, 1, WireDirection::kRecv, reply, reply.size(), ""},
           {10.0 + close_ms, 1, WireDirection::kClose, "", 0, "server closed the connection (EOF)"}};
 }
@@ -175,6 +176,26 @@ TEST(Blame, AnIdleConnectionClosedBeforeTheIdleTimeoutNamesIt) {
   EXPECT_FALSE(early_idle_close(idle_then_closed(100, make_put_ack()), timeout));
   EXPECT_FALSE(early_idle_close(idle_then_closed(10000, make_put_ack()), timeout));
   EXPECT_FALSE(early_idle_close(idle_then_closed(3000, make_error_response()), timeout));
+  // After the client's half-close a server may close: no idle close.
+  std::vector<WireEntry> half_closed = idle_then_closed(1500, make_put_ack());
+  half_closed.insert(half_closed.end() - 1,
+                     {20.0, 1, WireDirection::kClose, "", 0, "client half-closed (FIN sent)"});
+  EXPECT_FALSE(early_idle_close(half_closed, timeout));
+  // A log with entries left out, or one that does not show the connection
+  // from its opening with a request on it, proves nothing (a server
+  // closing a connection at once, as one out of descriptors does, is no
+  // idle close).
+  std::vector<WireEntry> cut = idle_then_closed(1500, make_put_ack());
+  cut.insert(cut.begin(), {0.1, 0, WireDirection::kInfo, "", 0,
+                           "... 7000 log entries not shown, between 0.1 ms and 5.0 ms ..."});
+  EXPECT_FALSE(early_idle_close(cut, timeout));
+  const std::vector<WireEntry> no_bytes = {
+      {600.0, 7, WireDirection::kClose, "", 0, "server reset the connection (RST)"}};
+  EXPECT_FALSE(early_idle_close(no_bytes, timeout));
+  const std::vector<WireEntry> no_request = {
+      {0.5, 7, WireDirection::kInfo, "", 0, "connected from local port 40000"},
+      {600.0, 7, WireDirection::kClose, "", 0, "server reset the connection (RST)"}};
+  EXPECT_FALSE(early_idle_close(no_request, timeout));
 
   RunReport report;
   CaseReport paused;
