@@ -1,6 +1,7 @@
 #include "conformance/wire/wire_session.h"
 
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <boost/asio/as_tuple.hpp>
@@ -9,6 +10,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
 
 #include "codec/frame_format.h"
 #include "conformance/wire/messages.h"
@@ -170,16 +172,35 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
 
     Buffer& input = decoder_.input();
     input.ensure_writable(kReadChunk);
-    auto outcome =
-        co_await (socket_.async_read_some(asio::buffer(input.write_ptr(), kReadChunk), kTuple) ||
-                  timer_.async_wait(kTuple));
+    // Waits for readability, then reads without blocking. A read raced
+    // against the timer with || can complete with bytes that are then
+    // dropped when the timer's completion wins (both were queued), which
+    // desynchronises the stream on a loaded machine; a wait transfers
+    // nothing, and a readiness that turns out stale reads EAGAIN and
+    // waits again.
+    auto outcome = co_await (socket_.async_wait(tcp::socket::wait_read, kTuple) ||
+                             timer_.async_wait(kTuple));
     if (outcome.index() == 1) {
       event.kind = ReadEventKind::kTimeout;
       event.detail = fmt::format("{} ms ({})", timeout.count(), progress());
       log_.info(id_, "waited " + describe_event(event));
       co_return event;
     }
-    const auto [ec, n] = std::get<0>(outcome);
+    auto [ec] = std::get<0>(outcome);
+    std::size_t n = 0;
+    if (!ec) {
+      const ssize_t got = ::recv(socket_.native_handle(), input.write_ptr(), kReadChunk,
+                                 MSG_DONTWAIT);
+      if (got > 0) {
+        n = static_cast<std::size_t>(got);
+      } else if (got == 0) {
+        ec = asio::error::eof;
+      } else if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+        continue;
+      } else {
+        ec = boost::system::error_code(errno, boost::system::system_category());
+      }
+    }
     if (n > 0) {
       bytes_received_ += n;
       log_.received(id_, {input.write_ptr(), n});
