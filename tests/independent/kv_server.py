@@ -174,9 +174,8 @@ class Connection:
         self.inbox = bytearray()
         self.outbox = bytearray()
         self.last_byte = now
-        self.reading = True       # False once the connection is ending
+        self.reading = True       # False once it is ending: send the outbox, then a FIN
         self.peer_eof = False
-        self.finish = False       # send the outbox, then a FIN
         self.fin_sent = False
         self.close_by = None      # a deadline once the connection is ending
 
@@ -256,7 +255,6 @@ class Server:
         sent or not (6.1: closed within a second of a framing error)."""
         conn.reading = False
         conn.inbox.clear()
-        conn.finish = True
         if within is not None and conn.close_by is None:
             conn.close_by = time.monotonic() + within
         self.flush(conn)
@@ -308,7 +306,7 @@ class Server:
             del conn.outbox[:sent]
             if chunk:
                 break       # one piece per writable event: responses arrive split
-        if conn.finish and not conn.outbox and not conn.fin_sent:
+        if not conn.reading and not conn.outbox and not conn.fin_sent:
             try:
                 conn.sock.shutdown(socket.SHUT_WR)
             except OSError:
