@@ -12,11 +12,16 @@ In the DOM Chromium builds from each page:
 - the matrix is one <details> per SPEC section, titled from the rule
   outline ("SPEC 3 Limits"), open for section 3 only;
 - broken.html opens with the same kind of summary, and its section 3 is
-  open while sections 2 and 6 are collapsed.
+  open while sections 2 and 6 are collapsed;
+- explore.html, from a 3-second `kvconform explore` against a correct
+  kvserver, opens with the summary and then the statistics: every group
+  of counters of its JSON report, in the same order, with the same names
+  and counts, and the rules judged and never exercised.
 
 Exits 77 (ctest SKIP) when Chromium is not installed."""
 import argparse
 import html.parser
+import json
 import pathlib
 import shutil
 import subprocess
@@ -116,6 +121,17 @@ def run_kvconform(work, name, server):
     return result.returncode
 
 
+def run_explore(work):
+    """A short exploration of a correct server; returns its JSON report."""
+    command = [str(ARGS.kvconform), "explore", "--exec",
+               f"{ARGS.kvserver} --model event-loop --port {{port}}", "--budget-s", "3",
+               "--seed", "1", "--no-color", "--json", str(work / "explore.json"),
+               "--html", str(work / "explore.html")]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    return json.loads((work / "explore.json").read_text())
+
+
 def setUpModule():
     work = ARGS.work
     shutil.rmtree(work, ignore_errors=True)
@@ -125,7 +141,8 @@ def setUpModule():
     matrix = subprocess.run([sys.executable, str(ARGS.matrix), str(work), "correct", "broken"],
                             capture_output=True, text=True, timeout=60)
     assert matrix.returncode == 1, matrix.stdout + matrix.stderr  # broken has a FAIL
-    for name in ("index", "broken"):
+    PAGES["explore.json"] = run_explore(work)
+    for name in ("index", "broken", "explore"):
         PAGES[name] = dump_dom(work / f"{name}.html")
 
 
@@ -171,6 +188,50 @@ class ModelReport(PageChecks, unittest.TestCase):
     def test_the_summary_says_it_does_not_conform(self):
         row = self.dom.rows("summary")[1][2]
         self.assertIn("Does not conform", row)
+
+
+class ExploreReport(unittest.TestCase):
+    def setUp(self):
+        self.dom = PAGES["explore"]
+        self.statistics = PAGES["explore.json"]["statistics"]
+
+    def test_the_statistics_follow_the_summary(self):
+        tags = [e[0] for e in self.dom.body_elements()]
+        self.assertEqual(tags[:2], ["h1", "table"])
+        headings = [e for e in self.dom.body_elements() if e[0] == "h2"]
+        self.assertEqual(headings[0][2], "Statistics")
+
+    def test_every_group_of_the_json_report_is_shown_with_its_counts(self):
+        groups = [g for g in self.statistics["groups"] if g["counters"]]
+        self.assertGreater(len(groups), 5)
+        titles = [e[2] for e in self.dom.elements if e[0] == "b" and e[2].startswith("explore:")]
+        self.assertEqual(titles, [g["name"] for g in groups])
+        tables = [e for e in self.dom.elements if e[0] == "table" and e[1].get("class") == "kv"]
+        for group, table in zip(groups, tables):
+            with self.subTest(group=group["name"]):
+                shown = {}
+                for element in self.dom.elements[self.dom.elements.index(table) + 1:]:
+                    if element[0] == "table":
+                        break
+                    if element[0] == "tr":
+                        cells = self.dom.cells(element)
+                        shown[cells[0]] = cells[1]
+                self.assertEqual(list(shown), [c["name"] for c in group["counters"]])
+                for counter in group["counters"]:
+                    if counter["unit"] == "":
+                        self.assertEqual(shown[counter["name"]], str(counter["value"]))
+        programs = {c["name"]: c["value"] for c in groups[0]["counters"]}
+        self.assertGreater(programs.get("passed", 0), 0)
+        self.assertGreater(programs.get("steps", 0), 0)
+
+    def test_the_rules_judged_and_never_exercised_are_listed(self):
+        lines = [e[2] for e in self.dom.elements if e[0] == "p" and "rules " in e[2]]
+        judged = next(line for line in lines if line.startswith("rules judged"))
+        never = next(line for line in lines if line.startswith("rules never exercised"))
+        for rule, count in self.statistics["rules_judged"].items():
+            self.assertIn(f"{rule} ({count})", judged)
+        self.assertEqual(never.split(": ", 1)[1].split(", "),
+                         self.statistics["rules_never_exercised"])
 
 
 def main():
