@@ -140,24 +140,18 @@ class Shrinker {
 
   // Removes requests (with their answers) from batches, one at a time.
   asio::awaitable<bool> remove_requests() {
-    bool any = false;
-    for (std::size_t i = 0; i < best_.steps.size() && !exhausted(); ++i) {
-      for (std::size_t j = 0; i < best_.steps.size() && best_.steps[i].op == StepOp::kBatch &&
-                              j < best_.steps[i].requests.size() &&
-                              best_.steps[i].requests.size() > 1 && !exhausted();) {
-        ClientProgram candidate = best_;
-        ClientStep& s = candidate.steps[i];
-        s.requests.erase(s.requests.begin() + static_cast<std::ptrdiff_t>(j));
-        if (j < s.answers.size())
-          s.answers.erase(s.answers.begin() + static_cast<std::ptrdiff_t>(j));
-        if (co_await try_candidate(std::move(candidate))) {
-          any = true;
-        } else {
-          ++j;
-        }
-      }
-    }
-    co_return any;
+    co_return co_await remove_requests_one_by_one(
+        best_,
+        [](const ClientStep& step) {
+          return step.op == StepOp::kBatch ? step.requests.size() : std::size_t{0};
+        },
+        [](ClientStep& step, std::size_t j) {
+          step.requests.erase(step.requests.begin() + static_cast<std::ptrdiff_t>(j));
+          if (j < step.answers.size())
+            step.answers.erase(step.answers.begin() + static_cast<std::ptrdiff_t>(j));
+        },
+        [this](ClientProgram candidate) { return try_candidate(std::move(candidate)); },
+        [this] { return exhausted(); });
   }
 
   asio::awaitable<bool> simplify() {

@@ -1,8 +1,9 @@
 // Delta debugging over the steps of a failing program (Zeller's ddmin),
 // shared by the shrinkers of server and client exploration: removes
 // chunks of half the steps, then a quarter, ... down to single steps,
-// keeping every removal after which the program still fails; and the pass
-// that simplifies each remaining step in turn.
+// keeping every removal after which the program still fails; the pass that
+// removes the requests of a step one at a time; and the pass that
+// simplifies each remaining step in turn.
 #pragma once
 
 #include <algorithm>
@@ -37,6 +38,33 @@ boost::asio::awaitable<bool> remove_step_chunks(const Program& best, TryCandidat
     }
     if (chunk == 1 && !removed) break;
     if (!removed) chunk = std::max<std::size_t>(1, chunk / 2);
+  }
+  co_return any;
+}
+
+// Removes the requests of each step of `best` one at a time, keeping every
+// removal after which the program still fails; a step keeps its last
+// request. `removable(step)` is the number of requests of a step (0 for a
+// step that has none to remove); `erase(step, j)` removes its request j
+// and whatever belongs to that request. `try_candidate` and `exhausted` as
+// for remove_step_chunks(). Returns true if any request was removed.
+template <typename Program, typename Removable, typename Erase, typename TryCandidate,
+          typename Exhausted>
+boost::asio::awaitable<bool> remove_requests_one_by_one(const Program& best, Removable removable,
+                                                        Erase erase, TryCandidate try_candidate,
+                                                        Exhausted exhausted) {
+  bool any = false;
+  for (std::size_t i = 0; i < best.steps.size() && !exhausted(); ++i) {
+    for (std::size_t j = 0; i < best.steps.size() && removable(best.steps[i]) > 1 &&
+                            j < removable(best.steps[i]) && !exhausted();) {
+      Program candidate = best;
+      erase(candidate.steps[i], j);
+      if (co_await try_candidate(std::move(candidate))) {
+        any = true;
+      } else {
+        ++j;
+      }
+    }
   }
   co_return any;
 }

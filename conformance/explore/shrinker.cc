@@ -163,21 +163,13 @@ class Shrinker {
   }
 
   asio::awaitable<bool> remove_requests() {
-    bool any = false;
-    for (std::size_t i = 0; i < best_.steps.size(); ++i) {
-      for (std::size_t j = 0; i < best_.steps.size() && j < best_.steps[i].requests.size() &&
-                              best_.steps[i].requests.size() > 1;) {
-        Program candidate = best_;
-        auto& requests = candidate.steps[i].requests;
-        requests.erase(requests.begin() + static_cast<std::ptrdiff_t>(j));
-        if (co_await try_candidate(std::move(candidate))) {
-          any = true;
-        } else {
-          ++j;
-        }
-      }
-    }
-    co_return any;
+    co_return co_await remove_requests_one_by_one(
+        best_, [](const Step& step) { return step.requests.size(); },
+        [](Step& step, std::size_t j) {
+          step.requests.erase(step.requests.begin() + static_cast<std::ptrdiff_t>(j));
+        },
+        [this](Program candidate) { return try_candidate(std::move(candidate)); },
+        [this] { return exhausted(); });
   }
 
   asio::awaitable<bool> simplify() {
