@@ -130,7 +130,9 @@ ReadEvent WireSession::end_of_stream(ReadEventKind kind, std::string detail) {
 
 asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds timeout) {
   static constexpr std::size_t kReadChunk = 64 * 1024;
-  timer_.expires_after(timeout);
+  const auto started = std::chrono::steady_clock::now();
+  const auto latest = started + kSteadyFrameFactor * timeout;
+  timer_.expires_at(started + timeout);
   for (;;) {
     ReadEvent event;
     // The next frame's bytes, copied only when the frame is whole and at
@@ -182,7 +184,12 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
                              timer_.async_wait(kTuple));
     if (outcome.index() == 1) {
       event.kind = ReadEventKind::kTimeout;
-      event.detail = fmt::format("{} ms ({})", timeout.count(), progress());
+      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
+          std::chrono::steady_clock::now() - started);
+      event.detail = waited < 2 * timeout
+                         ? fmt::format("{} ms ({})", timeout.count(), progress())
+                         : fmt::format("{} ms, though bytes kept coming for {} ms ({})",
+                                       timeout.count(), waited.count(), progress());
       log_.info(id_, "waited " + describe_event(event));
       co_return event;
     }
@@ -205,6 +212,10 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
       bytes_received_ += n;
       log_.received(id_, {input.write_ptr(), n});
       input.commit(n);
+      // Bytes of a frame still arriving: its timeout starts again, up to
+      // `latest`.
+      const auto moved = std::min(std::chrono::steady_clock::now() + timeout, latest);
+      if (moved > timer_.expiry()) timer_.expires_at(moved);
     }
     if (ec == asio::error::eof) co_return end_of_stream(ReadEventKind::kEof, "");
     if (ec == asio::error::connection_reset) co_return end_of_stream(ReadEventKind::kReset, "");

@@ -56,9 +56,17 @@ class WireSession {
                                      std::chrono::milliseconds timeout);
   boost::asio::awaitable<Check> send(std::string_view bytes, std::chrono::milliseconds timeout);
 
-  // Waits for the next response frame, the end of the connection, or
-  // `timeout`, whichever comes first.
+  // Waits for the next response frame, the end of the connection, or a
+  // timeout, whichever comes first. The timeout is `timeout` after the
+  // call, moved on to `timeout` after each read that brings bytes of an
+  // unfinished frame, but never past kSteadyFrameFactor x `timeout` after
+  // the call: a large response that keeps arriving is waited for (a
+  // correct server may write slowly, SPEC 7.3), a stalled one is not.
   boost::asio::awaitable<ReadEvent> read_frame(std::chrono::milliseconds timeout);
+
+  // How many times its timeout read_frame() waits at most for a frame
+  // whose bytes keep arriving.
+  static constexpr int kSteadyFrameFactor = 4;
 
   // Shuts down the sending side (FIN): "client half-closed".
   void shutdown_send();
