@@ -63,6 +63,7 @@ constexpr Names<FramingClass> kFramings[] = {{FramingClass::kLengthTooSmall, "le
 constexpr Names<StepAction> kActions[] = {{StepAction::kSend, "send"},
                                           {StepAction::kRead, "read"},
                                           {StepAction::kReadSlowly, "read-slowly"},
+                                          {StepAction::kReadPromptly, "read-promptly"},
                                           {StepAction::kPause, "pause"},
                                           {StepAction::kHalfClose, "half-close"},
                                           {StepAction::kClose, "close"},
@@ -188,6 +189,8 @@ std::string describe_step(const Step& s) {
       return c + " read every response due";
     case StepAction::kReadSlowly:
       return fmt::format("{} read every response due, one every {} ms", c, s.ms);
+    case StepAction::kReadPromptly:
+      return c + " read every response due, each within the response timeout";
     case StepAction::kPause:
       return fmt::format("pause {} ms", s.ms);
     case StepAction::kHalfClose:

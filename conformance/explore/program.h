@@ -87,6 +87,11 @@ enum class StepAction {
   kSend,        // The requests, coalesced into one buffer, written in `shape`.
   kRead,        // Read every response due on the connection.
   kReadSlowly,  // The same, one response at a time, `ms` apart.
+  // Read every response due, each within the response timeout even when
+  // large values are about (concurrent profile; in the sequential profile
+  // a plain read): used while another connection leaves megabytes of
+  // responses unread, which must not delay this one (SPEC 11.4).
+  kReadPromptly,
   kPause,       // Nothing for `ms` milliseconds.
   kHalfClose,   // Shut down the sending side (FIN); read what is due; expect a close.
   kClose,       // Close without reading what is due.

@@ -53,6 +53,11 @@ constexpr std::size_t kQueuedSendLimit = 8 * 1024;
 // the bulk timeout.
 constexpr std::size_t kBulkValueBytes = 256 * 1024;
 constexpr std::size_t kBulkPipeline = 300;
+// A read that has taken this many bytes of responses, all due when it
+// began, read a backlog larger than the socket buffers hold while the
+// client was not reading: a response missing after it was dropped under
+// backpressure (SPEC 8.1).
+constexpr std::size_t kBackedUpBytes = 1024 * 1024;
 // A slow read pauses between its first responses only, so that a slow
 // read of a long pipeline stays short.
 constexpr int kSlowReads = 20;
@@ -214,6 +219,8 @@ class Executor {
         return "steps: read";
       case StepAction::kReadSlowly:
         return "steps: read slowly";
+      case StepAction::kReadPromptly:
+        return "steps: read promptly";
       case StepAction::kPause:
         return "steps: pause";
       case StepAction::kHalfClose:
@@ -360,7 +367,9 @@ class Executor {
   }
 
   // Reads every response due on `c`, `gap_ms` apart, judging each.
-  asio::awaitable<void> read_due(Conn& c, int gap_ms) {
+  // `prompt` (concurrent profile only): each response within the response
+  // timeout, whatever large values the program stored (SPEC 11.4).
+  asio::awaitable<void> read_due(Conn& c, int gap_ms, bool prompt = false) {
     if (c.state == Conn::State::kNone || !may_read(c)) co_return;
     if (c.due.empty()) co_return;
     if (gap_ms > 0) stats_.judged("9.3");
@@ -368,14 +377,29 @@ class Executor {
     if (!sequential() && other_holds(c)) stats_.judged("11.3");
     if (!sequential() && other_unread(c)) stats_.judged("11.4");
     int slow_reads = 0;
+    std::size_t read_bytes = 0;  // Keys and values of the responses read so far.
     while (!c.due.empty() && !failure_) {
       const Expectation e = c.due.front();
-      auto [event, at] = co_await next_event(c, timeout_for(c, e));
+      auto [event, at] =
+          co_await next_event(c, prompt ? opts().response_timeout() : timeout_for(c, e));
       c.due.pop_front();
       std::vector<const Expectation*> later;
       for (const Expectation& d : c.due) later.push_back(&d);
       if (auto f = model_.judge(e, event, at, later)) {
-        if (event.kind == ReadEventKind::kTimeout && other_holds(c) && !sequential()) {
+        if (event.kind == ReadEventKind::kTimeout && prompt && other_unread(c)) {
+          f->rule = "11.4";
+          f->expected += fmt::format(
+              " (within the response timeout, {} ms: another connection that leaves its "
+              "responses unread must not delay it)",
+              opts().response_timeout().count());
+        } else if ((event.kind == ReadEventKind::kTimeout || f->rule == "5.7") &&
+                   read_bytes >= kBackedUpBytes) {
+          f->rule = "8.1";
+          f->expected += fmt::format(
+              " (after {} bytes of responses that waited for the client to read: a response "
+              "the server cannot write at once waits, it is never dropped)",
+              read_bytes);
+        } else if (event.kind == ReadEventKind::kTimeout && other_holds(c) && !sequential()) {
           f->rule = "11.3";
           f->expected += " (another connection stalled in the middle of a frame must not delay it)";
         } else if (event.kind == ReadEventKind::kTimeout && other_unread(c) && !sequential()) {
@@ -405,6 +429,7 @@ class Executor {
         co_return;
       }
       ++c.answered;
+      read_bytes += event.message.key().size() + event.message.value().size();
       if (c.due.empty()) c.unanswered_bytes = 0;
       if (gap_ms > 0 && !c.due.empty() && ++slow_reads < kSlowReads) {
         const TimeSpent spent(stats_, kStatWaits, "between slow reads");
@@ -773,6 +798,15 @@ class Executor {
         break;
       case StepAction::kRead:
         if (c != nullptr) co_await read_due(*c, 0);
+        break;
+      case StepAction::kReadPromptly:
+        if (c != nullptr) {
+          const bool prompt = !sequential();
+          if (prompt && other_unread(*c) && may_read(*c) && !c->due.empty()) {
+            stats_.add(kStatConnections, "read promptly while another left its answers unread");
+          }
+          co_await read_due(*c, 0, prompt);
+        }
         break;
       case StepAction::kReadSlowly:
         // A tenth of the idle timeout at most, so that a pause can never

@@ -30,6 +30,17 @@ const char* const kBadUtf8[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe6\x97"};
 // programs.
 constexpr double kTerminateChance = 1.0 / 16;
 
+// The share of programs that end with a backlog (add_backlog): each moves
+// tens of MiB through the server, so it costs the time of a few programs.
+constexpr double kBacklogChance = 1.0 / 10;
+// A backlog's responses add up to this many MiB or more: more than the
+// socket buffers between server and client hold (a send buffer of up to
+// 4 MiB and the receive buffer of a fresh connection that has read little),
+// so that a server writing them must wait for the client. Kept near that,
+// since a server may build all of them before it writes the first.
+constexpr int kBacklogMinMiB = 16;
+constexpr int kBacklogMaxMiB = 24;
+
 class Generator : private Draws {
  public:
   Generator(const GeneratorConfig& config, std::uint64_t index)
@@ -46,6 +57,9 @@ class Generator : private Draws {
     // Drawn after the steps, so that the steps are the same with or
     // without --exec.
     if (config_.terminate && chance(kTerminateChance)) add_terminate(p);
+    // Drawn last, for the same reason: a program's other steps do not
+    // depend on whether it ends with a backlog.
+    if (!stops_server(p) && chance(kBacklogChance)) add_backlog(p);
     return p;
   }
 
@@ -449,6 +463,108 @@ class Generator : private Draws {
     read.conn = conn;
     read.ms = uniform(60, 150);
     p.steps.push_back(read);
+  }
+
+  // A backlog of large responses left unread (SPEC 8.1, 11.4), in place of
+  // the program's last steps: a connection PUTs a value near the maximum
+  // LEN and pipelines GETs of it, tens of MiB of responses, and reads none
+  // of them for a while, so that a server writing them finds the socket
+  // buffers full and must wait. Meanwhile (concurrent profile) another
+  // connection PUTs and GETs a small value and must be answered within the
+  // response timeout (11.4: a slow reader delays no one). Then the first
+  // connection sends one more small request and reads everything, now and
+  // then slowly: every response must be there, whole and in order (8.1: a
+  // response that finds the buffers full waits, it is never dropped; the
+  // small request's answer comes last, so a dropped one shows at once).
+  void add_backlog(Program& p) {
+    const std::uint32_t max = config_.max_frame_bytes;
+    if (max < 16 * 1024) return;
+    const int connections = std::max(1, config_.connections);
+    const bool concurrent = config_.profile == Profile::kConcurrent;
+    const int slow = concurrent ? uniform(0, connections - 1) : current_;
+    std::vector<Step> block;
+    // A fresh connection: one that read much before may have a receive
+    // buffer grown large enough to hold the whole backlog.
+    Step fresh;
+    fresh.action = StepAction::kClose;
+    fresh.conn = slow;
+    block.push_back(fresh);
+    Step put;
+    put.action = StepAction::kSend;
+    put.conn = slow;
+    Request big;
+    big.op = RequestOp::kPut;
+    big.key = fmt::format("bl{}", ascii(2));
+    big.value = fmt::format("{}/", ++values_);
+    big.fill_len = max - static_cast<std::uint32_t>(uniform(64, 1024));
+    put.requests.push_back(big);
+    block.push_back(put);
+    Step read;
+    read.action = StepAction::kRead;
+    read.conn = slow;
+    block.push_back(read);
+    Step gets = put;
+    Request get;
+    get.op = RequestOp::kGet;
+    get.key = big.key;
+    const std::uint64_t pending = static_cast<std::uint64_t>(uniform(kBacklogMinMiB, kBacklogMaxMiB)) << 20U;
+    const auto count = static_cast<std::size_t>(
+        std::clamp<std::uint64_t>((pending + big.fill_len - 1) / big.fill_len, 4, 2048));
+    gets.requests.assign(count, get);
+    block.push_back(gets);
+    // Time for the server to start writing: a server that writes from a
+    // thread of its own was seen to need 0.5 to 1 s on a loaded machine.
+    Step pause;
+    pause.action = StepAction::kPause;
+    pause.ms = uniform(1000, 1600);
+    block.push_back(pause);
+    // Twice, a second time later: a server may take a while to build the
+    // responses before it starts writing them.
+    for (int round = 0; round < 2 && concurrent && connections > 1; ++round) {
+      if (round > 0) {
+        pause.ms = uniform(500, 1000);
+        block.push_back(pause);
+      }
+      const int other = (slow + uniform(1, connections - 1)) % connections;
+      Step small;
+      small.action = StepAction::kSend;
+      small.conn = other;
+      Request other_put;
+      other_put.op = RequestOp::kPut;
+      other_put.key = fmt::format("bo{}", ascii(2));
+      other_put.value = fmt::format("v{}", ++values_);
+      Request other_get;
+      other_get.op = RequestOp::kGet;
+      other_get.key = other_put.key;
+      small.requests = {other_put, other_get};
+      block.push_back(small);
+      Step prompt;
+      prompt.action = StepAction::kReadPromptly;
+      prompt.conn = other;
+      block.push_back(prompt);
+    }
+    Step last;
+    last.action = StepAction::kSend;
+    last.conn = slow;
+    Request marker;
+    marker.op = RequestOp::kPut;
+    key(marker);
+    marker.value = fmt::format("m{}", ++values_);
+    last.requests.push_back(marker);
+    block.push_back(last);
+    Step drain;
+    drain.action = chance(0.3) ? StepAction::kReadSlowly : StepAction::kRead;
+    drain.conn = slow;
+    if (drain.action == StepAction::kReadSlowly) drain.ms = uniform(10, 60);
+    block.push_back(drain);
+    // In place of the last steps, within --max-steps (any prefix of the
+    // block is a program too).
+    const std::size_t most = static_cast<std::size_t>(std::max(1, config_.max_steps));
+    const std::size_t keep = most > block.size() ? most - block.size() : 0;
+    if (p.steps.size() > keep) p.steps.resize(keep);
+    for (const Step& s : block) {
+      if (p.steps.size() < most) p.steps.push_back(s);
+    }
   }
 
   void add_step(Program& p) {

@@ -121,6 +121,54 @@ TEST(ExploreGenerator, SameSeedAndIndexGiveTheSameProgram) {
   EXPECT_NE(script_to_json(a), script_to_json(c));
 }
 
+// The backlog shape (SPEC 8.1, 11.4): a connection pipelines GETs of one
+// value near the maximum LEN, tens of MiB of responses, and sends one more
+// request before it reads them; in the concurrent profile another
+// connection is read promptly in between. The sequential profile never
+// judges another connection's promptness (SPEC 11.2).
+TEST(ExploreGenerator, SomeProgramsLeaveABacklogThatAnotherConnectionMustNotWaitFor) {
+  GeneratorConfig config;
+  config.seed = 1;
+  int backlogs = 0;
+  for (std::uint64_t index = 1; index <= 100; ++index) {
+    const Program p = generate_program(config, index);
+    ASSERT_LE(p.steps.size(), static_cast<std::size_t>(config.max_steps));
+    for (std::size_t i = 0; i < p.steps.size(); ++i) {
+      const Step& gets = p.steps[i];
+      if (gets.action != StepAction::kSend || gets.requests.size() < 4 ||
+          gets.requests.front().op != RequestOp::kGet ||
+          gets.requests.front().key.rfind("bl", 0) != 0) {
+        continue;
+      }
+      ++backlogs;
+      for (const Request& r : gets.requests) EXPECT_EQ(r.key, gets.requests.front().key);
+      ASSERT_GE(i, 3U);
+      EXPECT_EQ(p.steps[i - 3].action, StepAction::kClose);
+      const Request& big = p.steps[i - 2].requests.at(0);
+      EXPECT_EQ(big.key, gets.requests.front().key);
+      EXPECT_GE(std::uint64_t{big.fill_len} * gets.requests.size(), 16ULL << 20U);
+      int prompt_reads = 0;
+      for (std::size_t j = i + 1; j < p.steps.size(); ++j) {
+        if (p.steps[j].action != StepAction::kReadPromptly) continue;
+        ++prompt_reads;
+        EXPECT_NE(p.steps[j].conn, gets.conn);
+      }
+      EXPECT_EQ(prompt_reads, 2);
+      ASSERT_GE(p.steps.size(), i + 3);
+      EXPECT_EQ(p.steps[p.steps.size() - 2].action, StepAction::kSend);
+      EXPECT_EQ(p.steps[p.steps.size() - 2].conn, gets.conn);
+      EXPECT_EQ(p.steps.back().conn, gets.conn);
+    }
+  }
+  EXPECT_GE(backlogs, 3);
+  config.profile = Profile::kSequential;
+  for (std::uint64_t index = 1; index <= 100; ++index) {
+    for (const Step& s : generate_program(config, index).steps) {
+      EXPECT_NE(s.action, StepAction::kReadPromptly);
+    }
+  }
+}
+
 TEST(ExploreEncoding, EveryBodyFormDecodesToTheSameRequest) {
   for (int f = 0; f < kBodyFormCount; ++f) {
     const auto form = static_cast<BodyForm>(f);
