@@ -54,12 +54,12 @@ class Generator : private Draws {
     while (static_cast<int>(p.steps.size()) < steps) add_step(p);
     // add_step may add a few steps at once; any prefix is a program.
     p.steps.resize(static_cast<std::size_t>(steps));
+    // Drawn after the steps, so that the other steps do not depend on
+    // whether a program ends with a backlog.
+    if (chance(kBacklogChance)) add_backlog(p);
     // Drawn after the steps, so that the steps are the same with or
     // without --exec.
     if (config_.terminate && chance(kTerminateChance)) add_terminate(p);
-    // Drawn last, for the same reason: a program's other steps do not
-    // depend on whether it ends with a backlog.
-    if (!stops_server(p) && chance(kBacklogChance)) add_backlog(p);
     return p;
   }
 
@@ -482,79 +482,48 @@ class Generator : private Draws {
     const int connections = std::max(1, config_.connections);
     const bool concurrent = config_.profile == Profile::kConcurrent;
     const int slow = concurrent ? uniform(0, connections - 1) : current_;
-    std::vector<Step> block;
-    // A fresh connection: one that read much before may have a receive
-    // buffer grown large enough to hold the whole backlog.
-    Step fresh;
-    fresh.action = StepAction::kClose;
-    fresh.conn = slow;
-    block.push_back(fresh);
-    Step put;
-    put.action = StepAction::kSend;
-    put.conn = slow;
+    // A fresh connection first: one that read much before may have a
+    // receive buffer grown large enough to hold the whole backlog.
+    std::vector<Step> block{step_on(StepAction::kClose, slow)};
     Request big;
     big.op = RequestOp::kPut;
     big.key = fmt::format("bl{}", ascii(2));
     big.value = fmt::format("{}/", ++values_);
     big.fill_len = max - static_cast<std::uint32_t>(uniform(64, 1024));
-    put.requests.push_back(big);
-    block.push_back(put);
-    Step read;
-    read.action = StepAction::kRead;
-    read.conn = slow;
-    block.push_back(read);
-    Step gets = put;
+    block.push_back(step_on(StepAction::kSend, slow, {big}));
+    block.push_back(step_on(StepAction::kRead, slow));
     Request get;
     get.op = RequestOp::kGet;
     get.key = big.key;
-    const std::uint64_t pending = static_cast<std::uint64_t>(uniform(kBacklogMinMiB, kBacklogMaxMiB)) << 20U;
+    const std::uint64_t pending = static_cast<std::uint64_t>(uniform(kBacklogMinMiB, kBacklogMaxMiB))
+                                  << 20U;
     const auto count = static_cast<std::size_t>(
         std::clamp<std::uint64_t>((pending + big.fill_len - 1) / big.fill_len, 4, 2048));
-    gets.requests.assign(count, get);
-    block.push_back(gets);
-    // Time for the server to start writing: a server that writes from a
-    // thread of its own was seen to need 0.5 to 1 s on a loaded machine.
-    Step pause;
-    pause.action = StepAction::kPause;
-    pause.ms = uniform(1000, 1600);
-    block.push_back(pause);
-    // Twice, a second time later: a server may take a while to build the
-    // responses before it starts writing them.
-    for (int round = 0; round < 2 && concurrent && connections > 1; ++round) {
-      if (round > 0) {
-        pause.ms = uniform(500, 1000);
-        block.push_back(pause);
-      }
+    block.push_back(step_on(StepAction::kSend, slow, std::vector<Request>(count, get)));
+    // Time for the server to start writing: a server that builds every
+    // response of a read before it writes was seen to need 0.2 to 1 s on a
+    // loaded machine. Twice, the second time later.
+    for (int round = 0; round < 2; ++round) {
+      Step pause = step_on(StepAction::kPause, 0);
+      pause.ms = round == 0 ? uniform(1000, 1600) : uniform(500, 1000);
+      block.push_back(pause);
+      if (!concurrent || connections < 2) break;
       const int other = (slow + uniform(1, connections - 1)) % connections;
-      Step small;
-      small.action = StepAction::kSend;
-      small.conn = other;
       Request other_put;
       other_put.op = RequestOp::kPut;
       other_put.key = fmt::format("bo{}", ascii(2));
       other_put.value = fmt::format("v{}", ++values_);
-      Request other_get;
-      other_get.op = RequestOp::kGet;
+      Request other_get = get;
       other_get.key = other_put.key;
-      small.requests = {other_put, other_get};
-      block.push_back(small);
-      Step prompt;
-      prompt.action = StepAction::kReadPromptly;
-      prompt.conn = other;
-      block.push_back(prompt);
+      block.push_back(step_on(StepAction::kSend, other, {other_put, other_get}));
+      block.push_back(step_on(StepAction::kReadPromptly, other));
     }
-    Step last;
-    last.action = StepAction::kSend;
-    last.conn = slow;
     Request marker;
     marker.op = RequestOp::kPut;
     key(marker);
     marker.value = fmt::format("m{}", ++values_);
-    last.requests.push_back(marker);
-    block.push_back(last);
-    Step drain;
-    drain.action = chance(0.3) ? StepAction::kReadSlowly : StepAction::kRead;
-    drain.conn = slow;
+    block.push_back(step_on(StepAction::kSend, slow, {marker}));
+    Step drain = step_on(chance(0.3) ? StepAction::kReadSlowly : StepAction::kRead, slow);
     if (drain.action == StepAction::kReadSlowly) drain.ms = uniform(10, 60);
     block.push_back(drain);
     // In place of the last steps, within --max-steps (any prefix of the
@@ -565,6 +534,14 @@ class Generator : private Draws {
     for (const Step& s : block) {
       if (p.steps.size() < most) p.steps.push_back(s);
     }
+  }
+
+  static Step step_on(StepAction action, int conn, std::vector<Request> requests = {}) {
+    Step s;
+    s.action = action;
+    s.conn = conn;
+    s.requests = std::move(requests);
+    return s;
   }
 
   void add_step(Program& p) {
