@@ -386,14 +386,10 @@ class Executor {
       std::vector<const Expectation*> later;
       for (const Expectation& d : c.due) later.push_back(&d);
       if (auto f = model_.judge(e, event, at, later)) {
-        if (event.kind == ReadEventKind::kTimeout && prompt && other_unread(c)) {
-          f->rule = "11.4";
-          f->expected += fmt::format(
-              " (within the response timeout, {} ms: another connection that leaves its "
-              "responses unread must not delay it)",
-              opts().response_timeout().count());
-        } else if ((event.kind == ReadEventKind::kTimeout || f->rule == "5.7") &&
-                   read_bytes >= kBackedUpBytes) {
+        // A missing response is named the same whether it shows as a
+        // timeout or as the next response in its place.
+        if ((event.kind == ReadEventKind::kTimeout || f->rule == "5.7") &&
+            read_bytes >= kBackedUpBytes) {
           f->rule = "8.1";
           f->expected += fmt::format(
               " (after {} bytes of responses that waited for the client to read: a response "
@@ -402,6 +398,12 @@ class Executor {
         } else if (event.kind == ReadEventKind::kTimeout && other_holds(c) && !sequential()) {
           f->rule = "11.3";
           f->expected += " (another connection stalled in the middle of a frame must not delay it)";
+        } else if (event.kind == ReadEventKind::kTimeout && prompt && other_unread(c)) {
+          f->rule = "11.4";
+          f->expected += fmt::format(
+              " (within the response timeout, {} ms: another connection that leaves its "
+              "responses unread must not delay it)",
+              opts().response_timeout().count());
         } else if (event.kind == ReadEventKind::kTimeout && other_unread(c) && !sequential()) {
           f->rule = "11.4";
           f->expected += " (another connection that does not read its responses must not delay it)";
