@@ -57,6 +57,14 @@ constexpr std::size_t kDrainValueBytes = 256 * 1024;
 // (32 MiB of responses).
 constexpr std::size_t kStuckValueBytes = 64 * 1024;
 constexpr int kStuckGets = 512;
+// A drain that runs out of time may close its connections without
+// flushing (SPEC 12.5). 12.5's pipelining connection, closed before its
+// last response, passes when the close came once the drain time had
+// nearly passed (this share of it) and bytes were still arriving until
+// kStillSending (scaled) before it: a server that was writing when its
+// time ran out, not one that stopped writing at the signal.
+constexpr int kDrainRanOutPercent = 90;
+constexpr Millis kStillSending{1000};
 // The smallest maximum LEN that 12.6's PUT of the large value fits in,
 // with room for its key.
 constexpr std::uint32_t kSecondSignalMinMaxFrame = kStuckValueBytes + 256;
@@ -144,28 +152,48 @@ DrainScript make_drain_script(CaseContext& ctx) {
   return script;
 }
 
+// Whether the server closed `a` because its drain time ran out while it
+// was still writing (kDrainRanOutPercent, kStillSending), which 12.5
+// allows.
+bool drain_ran_out(const WireSession& a, Clock::time_point signalled, const RunOptions& o) {
+  return a.ended_by_server() &&
+         a.ended_at() - signalled >= o.drain_time * kDrainRanOutPercent / 100 &&
+         a.ended_at() - a.last_byte_at() <= o.spec_bound(kStillSending);
+}
+
 // The wire side of the drain, from the signal on: the pipelining
-// connection gets every response, the error response and a FIN; the idle
-// connection (concurrent profile only) a FIN alone. Then a late
-// connection is opened, once the drain has surely begun; it is left in
-// `late` (or why it was refused in `late_refused`) to be judged after the
-// server has exited.
+// connection gets every response, the error response and a FIN (or, when
+// the drain time runs out first, the responses in order up to a close,
+// drain_ran_out()); the idle connection (concurrent profile only) a FIN
+// alone. Then a late connection is opened, once the drain has surely
+// begun; it is left in `late` (or why it was refused in `late_refused`)
+// to be judged after the server has exited.
 asio::awaitable<Check> check_drained_connections(CaseContext& ctx, WireSession& a, WireSession* b,
                                                  const DrainScript& script,
+                                                 Clock::time_point signalled,
                                                  std::unique_ptr<WireSession>& late,
                                                  std::string& late_refused) {
   const RunOptions& o = ctx.options();
-  KV_CHECK(co_await expect_responses(a, script.responses, o.bulk_timeout(), o.response_timeout()));
-  KV_CHECK(co_await expect_response(
-      a, make_error_response(),
-      fmt::format("after the {} responses, the error response in place of the trailing partial "
-                  "frame ({} bytes)",
-                  script.responses.size(), script.partial_bytes),
-      o.response_timeout()));
-  const ReadEvent end = co_await a.read_frame(o.response_timeout());
-  if (end.kind != ReadEventKind::kEof) {
-    co_return fail_verdict("after the error response, a FIN on the pipelining connection (EOF)",
-                           describe_event(end));
+  Check answered =
+      co_await expect_responses(a, script.responses, o.bulk_timeout(), o.response_timeout());
+  if (answered && !drain_ran_out(a, signalled, o)) co_return answered;
+  if (answered) {
+    ctx.log().info(0, fmt::format("the drain time ({} ms) ran out while responses were still "
+                                       "arriving: the responses up to the close were right, and "
+                                       "SPEC 12.5 lets the rest go unsent",
+                                       o.drain_time.count()));
+  } else {
+    KV_CHECK(co_await expect_response(
+        a, make_error_response(),
+        fmt::format("after the {} responses, the error response in place of the trailing "
+                    "partial frame ({} bytes)",
+                    script.responses.size(), script.partial_bytes),
+        o.response_timeout()));
+    const ReadEvent end = co_await a.read_frame(o.response_timeout());
+    if (end.kind != ReadEventKind::kEof) {
+      co_return fail_verdict("after the error response, a FIN on the pipelining connection (EOF)",
+                             describe_event(end));
+    }
   }
   if (b != nullptr) {
     const ReadEvent idle_end = co_await b->read_frame(o.response_timeout());
@@ -215,7 +243,7 @@ asio::awaitable<Verdict> drain_on_sigterm(CaseContext& ctx) {
   std::unique_ptr<WireSession> late;
   std::string late_refused;
   const Check drained =
-      co_await check_drained_connections(ctx, *a, b.get(), script, late, late_refused);
+      co_await check_drained_connections(ctx, *a, b.get(), script, signalled, late, late_refused);
   // Closed at once: a draining server may wait for its peers to close.
   a->close();
   if (b) b->close();
@@ -325,7 +353,10 @@ void register_shutdown_cases(CaseRegistry& registry) {
                "server; once the pipelining connection is drained, a late connection connects "
                "and sends a GET",
       .expects = "the pipelining connection: the 200 responses in order, then {kind 0, NotOk} in "
-                 "place of the partial frame, then a FIN (EOF); the idle connection: a FIN and no "
+                 "place of the partial frame, then a FIN (EOF) -- or, if the drain time runs out "
+                 "while responses are still arriving (a byte within 1 s of the close, the close "
+                 "after 90% of the drain time), the responses in order up to the close; the idle "
+                 "connection: a FIN and no "
                  "byte; the process exits with status 0 within the drain time (--drain-ms, "
                  "default 3000 ms, x max(1, scale) + 500 ms from the signal); the late connection "
                  "is refused or closed "

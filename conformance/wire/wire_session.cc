@@ -122,6 +122,7 @@ asio::awaitable<Check> WireSession::send(std::string_view bytes,
 
 ReadEvent WireSession::end_of_stream(ReadEventKind kind, std::string detail) {
   ended_ = true;
+  ended_at_ = std::chrono::steady_clock::now();
   end_event_.kind = kind;
   end_event_.detail = std::move(detail) + " after " + progress();
   log_.closed(id_, describe_event(end_event_));
@@ -212,9 +213,10 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
       bytes_received_ += n;
       log_.received(id_, {input.write_ptr(), n});
       input.commit(n);
+      last_byte_at_ = std::chrono::steady_clock::now();
       // Bytes of a frame still arriving: its timeout starts again, up to
       // `latest`.
-      const auto moved = std::min(std::chrono::steady_clock::now() + timeout, latest);
+      const auto moved = std::min(last_byte_at_ + timeout, latest);
       if (moved > timer_.expiry()) timer_.expires_at(moved);
     }
     if (ec == asio::error::eof) co_return end_of_stream(ReadEventKind::kEof, "");

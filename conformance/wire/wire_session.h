@@ -68,6 +68,13 @@ class WireSession {
   // whose bytes keep arriving.
   static constexpr int kSteadyFrameFactor = 4;
 
+  // Whether the server has closed or reset the connection, when a read
+  // saw it, and when the last read that brought bytes returned (the
+  // session's start if none did).
+  bool ended_by_server() const { return ended_; }
+  std::chrono::steady_clock::time_point ended_at() const { return ended_at_; }
+  std::chrono::steady_clock::time_point last_byte_at() const { return last_byte_at_; }
+
   // Shuts down the sending side (FIN): "client half-closed".
   void shutdown_send();
   // Closes the socket: "client closed".
@@ -94,6 +101,8 @@ class WireSession {
   bool closed_ = false;  // The client closed the socket.
   std::uint64_t bytes_received_ = 0;
   std::uint64_t frames_received_ = 0;
+  std::chrono::steady_clock::time_point ended_at_{};
+  std::chrono::steady_clock::time_point last_byte_at_ = std::chrono::steady_clock::now();
 };
 
 }  // namespace kv

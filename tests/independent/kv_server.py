@@ -365,7 +365,10 @@ class Server:
                     return
                 raise
             sock.setblocking(False)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if not self.options.nagle:
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            if self.options.send_buffer:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, self.options.send_buffer)
             conn = Connection(sock, time.monotonic())
             self.connections[sock.fileno()] = conn
             self.selector.register(sock, selectors.EVENT_READ, conn)
@@ -476,6 +479,11 @@ def main():
                         help="close after a framing error without the error response (6.1: MAY)")
     parser.add_argument("--sequential", action="store_true",
                         help="serve one connection at a time (the sequential profile, 11.2)")
+    parser.add_argument("--nagle", action="store_true",
+                        help="leave Nagle's algorithm on: no TCP_NODELAY (7.4: SHOULD)")
+    parser.add_argument("--send-buffer", type=int, default=0,
+                        help="SO_SNDBUF of each connection in bytes, to reach backpressure "
+                             "sooner (8.1)")
     parser.add_argument("--write-chunk", type=int, default=0,
                         help="send at most this many bytes per writable event (7.3)")
     options = parser.parse_args()
