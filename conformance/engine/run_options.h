@@ -1,6 +1,7 @@
 // The settings of one conformance run that cases depend on.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
 #include <chrono>
 #include <cstdint>
@@ -39,7 +40,15 @@ struct RunOptions {
   // A bound the spec sets, times max(1, scale): a slow machine may loosen
   // it, a scale below 1 never tightens it.
   std::chrono::milliseconds spec_bound(std::chrono::milliseconds base) const;
+  // The longest quiet spell after which a close is still judged an early
+  // idle close (SPEC 9.4): the idle timeout less a slack of 3 s (times
+  // max(1, scale)) for a loaded client's late send, never less than half
+  // the idle timeout. A client that sends after a quiet spell shorter than
+  // this reaches a correct server before its idle timeout runs out.
+  std::chrono::milliseconds judged_quiet_limit() const;
 };
+
+inline constexpr std::chrono::milliseconds kIdleSendSlack{3000};
 
 inline constexpr std::chrono::milliseconds kCloseGrace{250};
 
@@ -49,6 +58,10 @@ inline std::chrono::milliseconds RunOptions::scaled(std::chrono::milliseconds ba
 
 inline std::chrono::milliseconds RunOptions::spec_bound(std::chrono::milliseconds base) const {
   return timeout_scale > 1.0 ? scaled(base) : base;
+}
+
+inline std::chrono::milliseconds RunOptions::judged_quiet_limit() const {
+  return std::max(idle_timeout / 2, idle_timeout - spec_bound(kIdleSendSlack));
 }
 
 inline std::chrono::milliseconds RunOptions::close_bound() const {

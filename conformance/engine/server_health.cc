@@ -24,11 +24,14 @@ void ServerHealth::record(const Liveness& check, int generation) {
   samples_.push_back({at, check.round_trip_ms, check.outcome, generation});
 }
 
-std::optional<Slowdown> ServerHealth::slowdown(std::chrono::milliseconds floor) const {
+std::optional<Slowdown> ServerHealth::slowdown(std::chrono::milliseconds floor,
+                                               std::optional<int> generation) const {
   // The answered round trips of each incarnation, in order.
   std::map<int, std::vector<double>> answered;
   for (const HealthSample& s : samples_) {
-    if (s.outcome == LivenessOutcome::kAnswered) answered[s.generation].push_back(s.round_trip_ms);
+    if (s.outcome == LivenessOutcome::kAnswered && (!generation || s.generation == *generation)) {
+      answered[s.generation].push_back(s.round_trip_ms);
+    }
   }
   std::optional<Slowdown> worst;
   const auto window = static_cast<std::ptrdiff_t>(kSlowdownWindow);
@@ -40,6 +43,15 @@ std::optional<Slowdown> ServerHealth::slowdown(std::chrono::milliseconds floor) 
     if (!worst || late > worst->late_ms) worst = Slowdown{early, late, trips.size()};
   }
   return worst;
+}
+
+bool degrades_over_run(int same_failed, int needed, const std::vector<Liveness>& fresh,
+                       std::chrono::milliseconds bound) {
+  if (same_failed < needed || fresh.empty()) return false;
+  const double fast = static_cast<double>(bound.count()) / ServerHealth::kSlowdownFactor;
+  return std::all_of(fresh.begin(), fresh.end(), [fast](const Liveness& l) {
+    return l.outcome == LivenessOutcome::kAnswered && l.round_trip_ms <= fast;
+  });
 }
 
 }  // namespace kv

@@ -31,6 +31,16 @@ struct Slowdown {
   std::size_t checks = 0;
 };
 
+// Whether a server whose liveness check failed late in a run (no answer
+// within `bound`) degrades as connections come and go (SPEC 7.5) rather
+// than being slow at the moment: the check failed again in at least
+// `needed` reruns on the same incarnation, and every rerun on a fresh
+// incarnation, under the same load on the machine, answered its check
+// within `bound` / kSlowdownFactor. `fresh` holds the fresh reruns' checks;
+// none proves nothing.
+bool degrades_over_run(int same_failed, int needed, const std::vector<Liveness>& fresh,
+                       std::chrono::milliseconds bound);
+
 class ServerHealth {
  public:
   ServerHealth();
@@ -47,7 +57,9 @@ class ServerHealth {
   // max(1, --timeout-scale)). So
   // a server that is merely slow from the start, or a machine that gets
   // busy, is never taken for a degrading server.
-  std::optional<Slowdown> slowdown(std::chrono::milliseconds floor) const;
+  // With `generation`, only that incarnation is looked at.
+  std::optional<Slowdown> slowdown(std::chrono::milliseconds floor,
+                                   std::optional<int> generation = std::nullopt) const;
 
   static constexpr std::size_t kSlowdownWindow = 5;
   static constexpr std::chrono::milliseconds kSlowdownFloor{500};

@@ -17,6 +17,7 @@
 
 #include "conformance/engine/interrupts.h"
 #include "conformance/engine/run_control.h"
+#include "conformance/engine/server_health.h"
 #include "conformance/engine/startup_probe.h"
 #include "conformance/engine/target.h"
 #include "conformance/engine/verdicts.h"
@@ -134,7 +135,83 @@ class Explorer {
     // it then reports nothing.
     auto ran = co_await (run_program(program, exec) || control_.until_stopped());
     if (ran.index() == 1) co_return ProgramRun{};
-    co_return std::get<0>(std::move(ran));
+    ProgramRun r = std::get<0>(std::move(ran));
+    note_health(r);
+    co_return r;
+  }
+
+  // Keeps the liveness check after `r` as the server's health over the
+  // run, and counts the connections the current incarnation has seen.
+  void note_health(const ProgramRun& r) {
+    const int generation = server_->generation();
+    health_.record(r.liveness, generation);
+    if (generation != counted_generation_) {
+      counted_generation_ = generation;
+      connections_here_ = 0;
+    }
+    connections_here_ += r.connections;
+    last_liveness_ = r.liveness;
+  }
+
+  // A failed liveness check (no answer in time from a server that still
+  // accepts) on a server kvconform started: a server that degrades as
+  // connections come and go shows it late in a run only (SPEC 7.5).
+  bool degradation_candidate(const ProgramRun& first) const {
+    return started_here() && first.server_down &&
+           first.liveness.outcome == LivenessOutcome::kUnanswered;
+  }
+
+  // Reruns `program` kConfirmRuns times on the server as it is, before any
+  // restart (each run in a fresh key namespace, so that only timing and
+  // liveness are judged by the same rule again); returns how many failed
+  // with `rule`, and keeps the first such run in `first`.
+  asio::awaitable<int> same_server_failures(const Program& program, std::uint64_t index,
+                                            const std::string& rule, ProgramRun& first) {
+    int failed = 0;
+    for (int i = 0; i < kConfirmRuns && !control_.stopping(); ++i) {
+      ProgramRun r = co_await run(program, index);
+      if (r.failure && r.failure->rule == rule && r.server_down) {
+        if (failed++ == 0) first = std::move(r);
+      }
+    }
+    co_return failed;
+  }
+
+  // Makes `inv` the confirmed finding of a server that degrades as
+  // connections come and go: the failing program failed `same_failed` of
+  // kConfirmRuns reruns on the same server (`same` the first of them,
+  // incarnation `generation`) and none on a fresh one, whose liveness
+  // checks `fresh` all answered fast.
+  void report_degradation(Investigation& inv, const ProgramRun& same, int same_failed,
+                          std::uint64_t connections, int generation,
+                          const std::vector<Liveness>& fresh) {
+    double fresh_ms = 0;
+    for (const Liveness& l : fresh) fresh_ms = std::max(fresh_ms, l.round_trip_ms);
+    inv.failure = *same.failure;
+    inv.failure.rule = "7.5";
+    inv.failure.expected =
+        "the server goes on serving new connections however many came and went before, "
+        "releasing what each held (SPEC 7.5)";
+    inv.failure.observed = fmt::format(
+        "after {} connections against this server, {}; the program failed again in {} of {} "
+        "reruns on the same server and in none of {} on a fresh server, whose liveness checks "
+        "answered within {:.0f} ms",
+        connections, same.failure->observed, same_failed, kConfirmRuns, fresh.size(), fresh_ms);
+    if (const std::optional<Slowdown> slow =
+            health_.slowdown(std::chrono::milliseconds(0), generation)) {
+      inv.failure.observed += fmt::format(
+          "; the liveness round trips of the server slowed from a median of {:.0f} ms "
+          "(first checks) to {:.0f} ms (last answered ones)",
+          slow->early_ms, slow->late_ms);
+    }
+    inv.wire_log = same.wire_log;
+    inv.confirmations = same_failed;
+    inv.confirmed = true;
+    inv.notes.push_back(fmt::format(
+        "a degradation over the run: the failure came back on the same server ({} of {} "
+        "reruns) and not on a fresh one ({} reruns); not shrunk (each candidate would need "
+        "the connections that came before)",
+        same_failed, kConfirmRuns, fresh.size()));
   }
 
   // Whether `program` fails with `rule` on a fresh server.
@@ -165,11 +242,31 @@ class Explorer {
       inv.confirmed = true;
       co_return inv;
     }
+    // Before any restart: a failed liveness check is rerun on the same
+    // server first (a degradation over the run, SPEC 7.5, shows only there).
+    ProgramRun same;
+    int same_failed = 0;
+    const std::uint64_t connections = connections_here_;
+    const int generation = server_->generation();
+    if (degradation_candidate(first)) {
+      fmt::print("  rerunning it on the same server...\n");
+      std::fflush(stdout);
+      same_failed = co_await same_server_failures(program, index, rule, same);
+    }
     fmt::print("  rerunning it{}...\n", started_here() ? " on a fresh server" : "");
     std::fflush(stdout);
     ProgramRun again;
+    std::vector<Liveness> fresh_checks;
     for (int i = 0; i < kReproduceTries && !inv.reproduced && !target_down_; ++i) {
+      last_liveness_ = Liveness{false, "not run", LivenessOutcome::kNotAccepted, 0};
       inv.reproduced = co_await fails_with(program, index, rule, &again);
+      fresh_checks.push_back(last_liveness_);
+    }
+    if (!inv.reproduced && !control_.stopping() &&
+        degrades_over_run(same_failed, kConfirmNeeded, fresh_checks,
+                          options().response_timeout())) {
+      report_degradation(inv, same, same_failed, connections, generation, fresh_checks);
+      co_return inv;
     }
     if (!inv.reproduced) {
       inv.notes.push_back(fmt::format("did not fail again in {} reruns{}", kReproduceTries,
@@ -269,6 +366,13 @@ class Explorer {
   // A fresh key namespace for every run, reruns and shrink candidates
   // included: leftover state can neither cause nor confirm a failure.
   KeyNamespaces namespaces_{KeyNamespaces::random_nonce()};
+  // The liveness checks after every run, by the server's incarnation
+  // (engine/server_health.h), the connections the current incarnation has
+  // seen, and the last run's check.
+  ServerHealth health_;
+  int counted_generation_ = -1;
+  std::uint64_t connections_here_ = 0;
+  Liveness last_liveness_;
   // The server explored: its lifecycle, readiness and restarts are the
   // engine's (engine/target.h).
   std::unique_ptr<Target> server_;
@@ -282,6 +386,7 @@ GeneratorConfig generator_config(const ExploreConfig& c) {
   g.profile = c.options.profile;
   g.max_frame_bytes = c.options.max_frame_bytes;
   g.drip_interval = c.options.drip_interval;
+  g.idle_timeout = c.options.idle_timeout;
   // Only a server kvconform started can be signalled and started again.
   g.terminate = !c.exec_command.empty();
   return g;

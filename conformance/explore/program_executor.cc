@@ -67,6 +67,9 @@ constexpr Millis kAfterTruncation{50};
 // A connection quiet for this long before a step that finds it closed was
 // closed for being idle, though its idle timeout had not passed (SPEC 9.4).
 constexpr Millis kQuietSpell{1500};
+// A pause step ends at least this long before the longest quiet spell 9.4
+// judges, so that the step after it still falls within it.
+constexpr Millis kPauseMargin{700};
 // The terminate step (SPEC 12.5, 12.6). The connection that never reads,
 // and the value its GETs ask for.
 constexpr int kStuckConnection = 85;
@@ -102,6 +105,9 @@ struct Conn {
   // How long before the current step the client last sent a byte: a close
   // after a long quiet spell is judged by 9.4.
   Clock::duration quiet_before_step{};
+  // The same before the last send step: a close seen by the reads of its
+  // answers, soon after, is judged by 9.4 too.
+  Clock::duration quiet_before_send{};
   std::uint64_t order = 0;  // When it was opened (the sequential server serves in this order).
   int answered = 0;         // Responses read on it.
   bool queued = false;      // Sequential: opened while another connection was served.
@@ -197,6 +203,7 @@ class Executor {
                          "the server still serves a new connection after the program", observed};
     }
     run.failure = failure_;
+    run.liveness = alive;
     run.wire_log = log_.entries();
     run.connections = opened_;
     run.requests = requests_;
@@ -285,11 +292,21 @@ class Executor {
     });
   }
 
-  // Whether the connection was quiet, before the current step, for long
-  // enough that closing it then would be an early idle close (SPEC 9.4).
-  bool quiet_spell(const Conn& c) const {
-    return c.quiet_before_step >= kQuietSpell && c.quiet_before_step < opts().idle_timeout / 2;
+  // The quiet spell for which closing the connection is an early idle
+  // close (SPEC 9.4): the one before the current step, or, for a step soon
+  // after a send, the one before that send (the step reads its answers);
+  // zero if neither is at least kQuietSpell and under the limit.
+  Clock::duration idle_spell(const Conn& c) const {
+    const auto judged = [this](Clock::duration quiet) {
+      return quiet >= kQuietSpell && quiet < opts().judged_quiet_limit();
+    };
+    if (judged(c.quiet_before_step)) return c.quiet_before_step;
+    if (c.quiet_before_step < kQuietSpell && judged(c.quiet_before_send)) {
+      return c.quiet_before_send;
+    }
+    return Clock::duration::zero();
   }
+  bool quiet_spell(const Conn& c) const { return idle_spell(c) > Clock::duration::zero(); }
 
   // Whether another connection has responses due that it has not read.
   bool other_unread(const Conn& c) const {
@@ -413,9 +430,9 @@ class Executor {
         } else if (is_end(event) && quiet_spell(c)) {
           f->rule = "9.4";
           f->expected += fmt::format(
-              " (the connection was quiet for {} ms before this step, less than the idle "
-              "timeout: the server must not close it)",
-              std::chrono::duration_cast<Millis>(c.quiet_before_step).count());
+              " (the connection was quiet for {} ms before this step or the send it reads the "
+              "answers of, less than the idle timeout: the server must not close it)",
+              std::chrono::duration_cast<Millis>(idle_spell(c)).count());
         } else if (is_end(event) && gap_ms > 0) {
           f->rule = "9.3";
           f->expected += " (the client is reading its responses: no timeout may close it)";
@@ -522,14 +539,18 @@ class Executor {
 
   // Makes `c` ready for a send: open, not half-closed, not idle so long
   // that the server may have timed it out (SPEC 9.1).
-  // Gives up a connection that has sent nothing for 60% of the idle
-  // timeout: the server may close it before the step ends (SPEC 9.1), so
-  // neither its answers still due nor its end can be judged any more.
+  // Gives up a connection that has sent nothing for longer than the quiet
+  // spells 9.4 judges (RunOptions::judged_quiet_limit, at least 60% of the
+  // idle timeout): the server may close it before the step ends (SPEC
+  // 9.1), so neither its answers still due nor its end can be judged any
+  // more.
   void retire_if_idle(Conn& c) {
-    if (c.state == Conn::State::kNone || Clock::now() - c.last_send <= opts().idle_timeout * 6 / 10) {
-      return;
-    }
-    log_.info(c.id, "sent nothing for over 60% of the idle timeout: given up, its answers unjudged");
+    const Clock::duration longest =
+        std::max<Clock::duration>(opts().idle_timeout * 6 / 10, opts().judged_quiet_limit());
+    if (c.state == Conn::State::kNone || Clock::now() - c.last_send <= longest) return;
+    log_.info(c.id,
+              "sent nothing for longer than the idle spells 9.4 judges: given up, its "
+              "answers unjudged");
     abandon(c);
     c.session->close();
   }
@@ -792,6 +813,7 @@ class Executor {
     if (c != nullptr && c->state != Conn::State::kNone) {
       retire_if_idle(*c);
       c->quiet_before_step = Clock::now() - c->last_send;
+      if (s.action == StepAction::kSend) c->quiet_before_send = c->quiet_before_step;
       if (quiet_spell(*c)) stats_.judged("9.4");
     }
     switch (s.action) {
@@ -822,10 +844,12 @@ class Executor {
       case StepAction::kPause:
         {
           const TimeSpent spent(stats_, kStatWaits, "pause steps");
-          // Under 55% of the idle timeout: ready() replaces a connection
-          // idle for 60% of it.
+          // At most the longer of 55% of the idle timeout and the longest
+          // quiet spell 9.4 judges less a margin for the step after the
+          // pause: ready() gives up a connection quiet for longer.
           const int longest = static_cast<int>(
-              std::max<long long>(1, opts().idle_timeout.count() * 55 / 100));
+              std::max<long long>({1, opts().idle_timeout.count() * 55 / 100,
+                                   (opts().judged_quiet_limit() - kPauseMargin).count()}));
           co_await pause(Millis(std::clamp(s.ms, 0, longest)));
         }
         break;

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "conformance/engine/liveness.h"
 #include "conformance/explore/explore_statistics.h"
 #include "conformance/explore/program.h"
 #include "conformance/explore/spec_model.h"
@@ -39,6 +40,9 @@ struct ProgramRun {
   // The liveness check after the program failed: the server crashed or
   // wedged (the failure is then SPEC 7.2).
   bool server_down = false;
+  // The liveness check after the program (SPEC 7.2): its outcome and round
+  // trip, which explore also keeps as the server's health over the run.
+  Liveness liveness;
   std::vector<WireEntry> wire_log;
   std::size_t steps = 0;        // Steps executed.
   std::size_t connections = 0;  // Connections opened.

@@ -573,12 +573,17 @@ class Generator : private Draws {
       s.ms = uniform(1, 60);
     } else if (roll < 850) {
       s.action = StepAction::kPause;
-      // Now and then a pause of seconds, below the idle timeout (the
-      // executor keeps it under 55% of it): a connection used before and
-      // after must still be open (SPEC 9.4). Four programs run at once
-      // against a concurrent server, so the others go on meanwhile.
+      // Now and then a pause of seconds, below the idle timeout: a
+      // connection used before and after must still be open (SPEC 9.4).
+      // Four programs run at once against a concurrent server, so the
+      // others go on meanwhile.
       const int length = uniform(0, 199);
       const int long_pauses = config_.profile == Profile::kConcurrent ? 4 : 1;
+      const int idle_probes = config_.profile == Profile::kConcurrent ? 8 : 2;
+      if (length >= 200 - idle_probes) {
+        add_idle_probe(p, conn);
+        return;
+      }
       s.ms = length < long_pauses ? uniform(2100, 4500)
              : length < 80        ? uniform(230, 450)
                                   : uniform(5, 120);
@@ -607,6 +612,35 @@ class Generator : private Draws {
          s.action == StepAction::kReset)) {
       next_connection();
     }
+  }
+
+  // An idle probe: a request on `conn` and its answer, then the
+  // connection left quiet for 56 to 63% of the stated idle timeout (the
+  // executor keeps the pause within the quiet spells 9.4 judges), then a
+  // request on the same connection that must be answered (SPEC 9.4: the
+  // idle timeout is a lower bound). A server that times connections out
+  // too early closes it during the pause.
+  void add_idle_probe(Program& p, int conn) {
+    Step send;
+    send.action = StepAction::kSend;
+    send.conn = conn;
+    send.requests.push_back(request());
+    send.shape = shape(rough_size(send.requests));
+    Step read;
+    read.action = StepAction::kRead;
+    read.conn = conn;
+    Step pause;
+    pause.action = StepAction::kPause;
+    pause.conn = conn;
+    const auto idle = static_cast<int>(std::min<long long>(config_.idle_timeout.count(), 1 << 30));
+    pause.ms = static_cast<int>(static_cast<long long>(idle) * uniform(560, 630) / 1000);
+    p.steps.push_back(send);
+    p.steps.push_back(read);
+    p.steps.push_back(pause);
+    send.requests[0] = request();
+    send.shape = shape(rough_size(send.requests));
+    p.steps.push_back(send);
+    p.steps.push_back(read);
   }
 
   // Most of the time, first a connection that is served (a request

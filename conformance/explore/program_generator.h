@@ -20,6 +20,9 @@ struct GeneratorConfig {
   Profile profile = Profile::kConcurrent;
   std::uint32_t max_frame_bytes = kDefaultMaxFrameLen;
   std::chrono::milliseconds drip_interval{50};
+  // The idle timeout the server was started with (SPEC 9.1): the idle
+  // probes pause for most of the part of it that 9.4 judges.
+  std::chrono::milliseconds idle_timeout{10000};
   // kvconform started the server (--exec), so it can signal it: a program
   // may end with a terminate step (SPEC 12.5, 12.6).
   bool terminate = false;

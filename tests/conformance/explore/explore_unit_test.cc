@@ -18,6 +18,7 @@
 #include "codec/frame_decoder.h"
 #include "codec/frame_encoder.h"
 #include "codec/message_builders.h"
+#include "conformance/engine/server_health.h"
 #include "conformance/explore/body_forms.h"
 #include "conformance/explore/explore_statistics.h"
 #include "conformance/explore/key_space.h"
@@ -700,6 +701,64 @@ RC_GTEST_PROP(ExploreShrinker, KeepsTheFailureAndNeverGrows, ()) {
     };
     RC_ASSERT(json_of(compact_connections(stats.path.back())) == json_of(shrunk));
   }
+}
+
+// The idle probes (SPEC 9.4): some programs leave a connection quiet for
+// 56 to 63% of the stated idle timeout after an answered request, then
+// send on it and read the answer; the pause follows the timeout stated.
+TEST(ExploreGenerator, IdleProbesPauseForMostOfTheStatedTimeout) {
+  for (const int idle_ms : {10000, 20000}) {
+    GeneratorConfig config;
+    config.seed = 1;
+    config.idle_timeout = std::chrono::milliseconds(idle_ms);
+    int probes = 0;
+    for (std::uint64_t i = 0; i < 400; ++i) {
+      const Program p = generate_program(config, i);
+      for (std::size_t k = 2; k + 2 < p.steps.size(); ++k) {
+        const Step& pause = p.steps[k];
+        if (pause.action != StepAction::kPause || pause.ms < idle_ms * 56 / 100) continue;
+        EXPECT_LE(pause.ms, idle_ms * 63 / 100);
+        EXPECT_EQ(p.steps[k - 1].action, StepAction::kRead);
+        EXPECT_EQ(p.steps[k - 1].conn, pause.conn);
+        // A program may be cut right after the pause (any prefix is a
+        // program) and other steps appended; a whole probe goes on with a
+        // send and a read on the same connection.
+        const Step& send = p.steps[k + 1];
+        const Step& read = p.steps[k + 2];
+        if (send.action == StepAction::kSend && send.conn == pause.conn &&
+            read.action == StepAction::kRead && read.conn == pause.conn) {
+          ++probes;
+        }
+      }
+    }
+    EXPECT_GE(probes, 3) << "idle timeout " << idle_ms << " ms";
+  }
+}
+
+// The quiet spells 9.4 judges end 3 s (times the scale) before the idle
+// timeout, and never before half of it.
+TEST(ExploreIdle, JudgedQuietLimitLeavesASlackForALateSend) {
+  RunOptions o;
+  EXPECT_EQ(o.judged_quiet_limit(), std::chrono::milliseconds(7000));
+  o.timeout_scale = 2;
+  EXPECT_EQ(o.judged_quiet_limit(), std::chrono::milliseconds(5000));
+  o.timeout_scale = 1;
+  o.idle_timeout = std::chrono::milliseconds(2000);
+  EXPECT_EQ(o.judged_quiet_limit(), std::chrono::milliseconds(1000));
+}
+
+// A degradation over the run (SPEC 7.5) needs the failure again on the
+// same server and fast answers from every fresh one.
+TEST(ExploreDegradation, NeedsSameServerFailuresAndFastFreshServers) {
+  const std::chrono::milliseconds bound(5000);
+  const Liveness fast{true, "", LivenessOutcome::kAnswered, 40};
+  const Liveness slow{true, "", LivenessOutcome::kAnswered, 1300};
+  const Liveness dead{false, "no answer", LivenessOutcome::kUnanswered, 5000};
+  EXPECT_TRUE(degrades_over_run(2, 2, {fast, fast, fast}, bound));
+  EXPECT_FALSE(degrades_over_run(1, 2, {fast, fast, fast}, bound));
+  EXPECT_FALSE(degrades_over_run(3, 2, {}, bound));
+  EXPECT_FALSE(degrades_over_run(3, 2, {fast, slow, fast}, bound));
+  EXPECT_FALSE(degrades_over_run(3, 2, {fast, dead}, bound));
 }
 
 }  // namespace
