@@ -449,10 +449,13 @@ class Generator : private Draws {
     r.value = fmt::format("{}/{}", ++values_, std::string(size, 'L'));
     put.requests.push_back(r);
     p.steps.push_back(put);
+    // GETs of that one key (not `repeat`, which would suffix each key and
+    // ask for keys never written): several MiB of responses.
+    Request get = r;
+    get.op = RequestOp::kGet;
+    get.value.clear();
     Step gets = put;
-    gets.requests[0].op = RequestOp::kGet;
-    gets.requests[0].value.clear();
-    gets.requests[0].repeat = static_cast<std::uint32_t>(uniform(6, 16));
+    gets.requests.assign(static_cast<std::size_t>(uniform(6, 16)), get);
     p.steps.push_back(gets);
     // Concurrent profile: half the time nothing is read now, and the steps
     // that follow use the other connections while this one's output is
