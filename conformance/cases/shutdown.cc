@@ -179,9 +179,9 @@ asio::awaitable<Check> check_drained_connections(CaseContext& ctx, WireSession& 
   if (answered && !drain_ran_out(a, signalled, o)) co_return answered;
   if (answered) {
     ctx.log().info(0, fmt::format("the drain time ({} ms) ran out while responses were still "
-                                       "arriving: the responses up to the close were right, and "
-                                       "SPEC 12.5 lets the rest go unsent",
-                                       o.drain_time.count()));
+                                  "arriving: the responses up to the close were right, and SPEC "
+                                  "12.5 lets the rest go unsent",
+                                  o.drain_time.count()));
   } else {
     KV_CHECK(co_await expect_response(
         a, make_error_response(),

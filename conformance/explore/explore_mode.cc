@@ -150,7 +150,6 @@ class Explorer {
       connections_here_ = 0;
     }
     connections_here_ += r.connections;
-    last_liveness_ = r.liveness;
   }
 
   // A failed liveness check (no answer in time from a server that still
@@ -214,11 +213,14 @@ class Explorer {
         same_failed, kConfirmRuns, fresh.size()));
   }
 
-  // Whether `program` fails with `rule` on a fresh server.
+  // Whether `program` fails with `rule` on a fresh server. Keeps the run
+  // in `keep` if it does, and its liveness check in `checked` (left as it
+  // was when the program did not run).
   asio::awaitable<bool> fails_with(Program program, std::uint64_t index, std::string rule,
-                                   ProgramRun* keep) {
+                                   ProgramRun* keep, Liveness* checked = nullptr) {
     if (control_.stopping() || !co_await fresh()) co_return false;
     ProgramRun r = co_await run(program, index);
+    if (checked != nullptr) *checked = r.liveness;
     const bool same = r.failure && r.failure->rule == rule;
     if (!started_here() && r.server_down) target_down_ = true;
     if (same && keep != nullptr) *keep = std::move(r);
@@ -258,9 +260,9 @@ class Explorer {
     ProgramRun again;
     std::vector<Liveness> fresh_checks;
     for (int i = 0; i < kReproduceTries && !inv.reproduced && !target_down_; ++i) {
-      last_liveness_ = Liveness{false, "not run", LivenessOutcome::kNotAccepted, 0};
-      inv.reproduced = co_await fails_with(program, index, rule, &again);
-      fresh_checks.push_back(last_liveness_);
+      Liveness checked{false, "not run", LivenessOutcome::kNotAccepted, 0};
+      inv.reproduced = co_await fails_with(program, index, rule, &again, &checked);
+      fresh_checks.push_back(checked);
     }
     if (!inv.reproduced && !control_.stopping() &&
         degrades_over_run(same_failed, kConfirmNeeded, fresh_checks,
@@ -367,12 +369,11 @@ class Explorer {
   // included: leftover state can neither cause nor confirm a failure.
   KeyNamespaces namespaces_{KeyNamespaces::random_nonce()};
   // The liveness checks after every run, by the server's incarnation
-  // (engine/server_health.h), the connections the current incarnation has
-  // seen, and the last run's check.
+  // (engine/server_health.h), and the connections the current incarnation
+  // has seen.
   ServerHealth health_;
   int counted_generation_ = -1;
   std::uint64_t connections_here_ = 0;
-  Liveness last_liveness_;
   // The server explored: its lifecycle, readiness and restarts are the
   // engine's (engine/target.h).
   std::unique_ptr<Target> server_;

@@ -27,9 +27,9 @@ const char* const kBadUtf8[] = {"\xff", "\xc0\x80", "\xed\xa0\x80", "\xe6\x97"};
 
 // The share of programs that end with a terminate step under --exec: each
 // restarts the server and runs alone, so it costs the time of a few
-// programs. Half of them send a second signal, so a minute of exploring
-// (about 170 programs) judges 12.6 eight times or so: at one in sixteen,
-// the first 7 terminate steps of seed 1 all drew a single signal.
+// programs. Half of them send a second signal (12.6): about 8 in the
+// 170 programs of a minute, on average; at one in sixteen, the first 7
+// terminate steps of seed 1 all drew a single signal.
 constexpr double kTerminateChance = 1.0 / 10;
 
 // The share of programs that end with a backlog (add_backlog): each moves
@@ -626,26 +626,18 @@ class Generator : private Draws {
   // idle timeout is a lower bound). A server that times connections out
   // too early closes it during the pause.
   void add_idle_probe(Program& p, int conn) {
-    Step send;
-    send.action = StepAction::kSend;
-    send.conn = conn;
-    send.requests.push_back(request());
+    Step send = step_on(StepAction::kSend, conn, {request()});
     send.shape = shape(rough_size(send.requests));
-    Step read;
-    read.action = StepAction::kRead;
-    read.conn = conn;
-    Step pause;
-    pause.action = StepAction::kPause;
-    pause.conn = conn;
+    Step pause = step_on(StepAction::kPause, conn);
     const auto idle = static_cast<int>(std::min<long long>(config_.idle_timeout.count(), 1 << 30));
     pause.ms = static_cast<int>(static_cast<long long>(idle) * uniform(560, 630) / 1000);
     p.steps.push_back(send);
-    p.steps.push_back(read);
+    p.steps.push_back(step_on(StepAction::kRead, conn));
     p.steps.push_back(pause);
-    send.requests[0] = request();
+    send.requests = {request()};
     send.shape = shape(rough_size(send.requests));
     p.steps.push_back(send);
-    p.steps.push_back(read);
+    p.steps.push_back(step_on(StepAction::kRead, conn));
   }
 
   // Most of the time, first a connection that is served (a request

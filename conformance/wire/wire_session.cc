@@ -185,12 +185,12 @@ asio::awaitable<ReadEvent> WireSession::read_frame(std::chrono::milliseconds tim
                              timer_.async_wait(kTuple));
     if (outcome.index() == 1) {
       event.kind = ReadEventKind::kTimeout;
-      const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(
-          std::chrono::steady_clock::now() - started);
-      event.detail = waited < 2 * timeout
-                         ? fmt::format("{} ms ({})", timeout.count(), progress())
-                         : fmt::format("{} ms, though bytes kept coming for {} ms ({})",
-                                       timeout.count(), waited.count(), progress());
+      // At `latest` the frame was still coming; before it, it stalled.
+      event.detail =
+          timer_.expiry() < latest
+              ? fmt::format("{} ms ({})", timeout.count(), progress())
+              : fmt::format("{} ms, though bytes kept coming for {} ms ({})", timeout.count(),
+                            (kSteadyFrameFactor * timeout).count(), progress());
       log_.info(id_, "waited " + describe_event(event));
       co_return event;
     }
